@@ -1,0 +1,52 @@
+# The two commands: `make run` (demo server) and `make test` (whole suite).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# Test-only settings; production reads real values from the environment (README).
+TEST_ENV := SECRET_KEY=insecure-test-key-not-for-production SECURE_SSL_REDIRECT=0
+
+.PHONY: run test install install-test lint format messages check clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[test,postgres]"
+	touch $(VENV)/.installed $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+run: install
+	DEBUG=1 $(BIN)/python manage.py migrate --noinput
+	DEBUG=1 $(BIN)/python manage.py load_demo
+	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: install-test
+	$(TEST_ENV) $(BIN)/pytest $(ARGS)
+
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install-test
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+check: install-test
+	$(TEST_ENV) $(BIN)/python manage.py check
+	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
+
+# Needs GNU gettext (apt-get install gettext); the compiled catalogues are committed.
+messages: install-test
+	DEBUG=1 $(BIN)/python manage.py makemessages -l zh_Hans -l en --no-obsolete \
+		--ignore=.venv --ignore=staticfiles --ignore=tests
+	$(BIN)/python locale/catalogues.py
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache

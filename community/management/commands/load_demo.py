@@ -1,0 +1,29 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from community.demo import load_demo
+
+
+class Command(BaseCommand):
+    help = "Create or refresh the demo community (idempotent) and print the demo logins."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--allow-production",
+            action="store_true",
+            help="Load the demo even with DEBUG off (demo accounts have published passwords).",
+        )
+
+    def handle(self, *args, allow_production=False, **options):
+        if not settings.DEBUG and not allow_production:
+            raise CommandError(
+                "The demo has published passwords: run it with DEBUG=1 or --allow-production."
+            )
+        result = load_demo()
+        verb = "Created" if result.created else "Demo already present, refreshed"
+        self.stdout.write(
+            f"{verb}: {result.community.full_name} ({result.community.stars.count()} stars)"
+        )
+        self.stdout.write("Demo logins (http://127.0.0.1:8000/admin/):")
+        for login in result.logins:
+            self.stdout.write(f"  {login.role}: {login.username} / {login.password}")
