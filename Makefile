@@ -12,11 +12,11 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+	flock $(VENV)/.pip.lock $(BIN)/pip install --quiet -e .
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e ".[test,postgres]"
+	flock $(VENV)/.pip.lock $(BIN)/pip install --quiet -e ".[test,postgres]"
 	touch $(VENV)/.installed $@
 
 install: $(VENV)/.installed
@@ -43,10 +43,11 @@ check: install-test
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 
 # Needs GNU gettext (apt-get install gettext); the compiled catalogues are committed.
+# flock: several people (or helpers) may run it in one working tree.
 messages: install-test
-	DEBUG=1 $(BIN)/python manage.py makemessages -l zh_Hans -l en --no-obsolete \
+	flock locale/.lock env DEBUG=1 $(BIN)/python manage.py makemessages -l zh_Hans -l en --no-obsolete \
 		--ignore=.venv --ignore=staticfiles --ignore=tests
-	$(BIN)/python locale/catalogues.py
+	flock locale/.lock $(BIN)/python locale/catalogues.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

@@ -5,3 +5,16 @@ from django.utils.translation import gettext_lazy as _
 class CommunityConfig(AppConfig):
     name = "community"
     verbose_name = _("Community")
+
+    def ready(self):
+        from community import access
+        from community.models import Building, Compound, Grid, GridMember, Household, Resident, Unit
+
+        access.register_scope(self.get_model("Community"), community="pk")
+        access.register_scope(Grid, community="community", grid="pk")
+        access.register_scope(GridMember, community="grid__community", grid="grid")
+        access.register_scope(Compound, community="community")
+        access.register_scope(Building, community="community", grid="grid")
+        access.register_scope(Unit, community="building__community", grid="building__grid")
+        access.register_scope(Household, community="community", grid="building__grid")
+        access.register_scope(Resident, community="community", grid="household__building__grid")

@@ -5,14 +5,15 @@ from django.utils.translation import gettext_lazy as _
 from django.views.static import serve
 
 from community import views as community_views
-from governance import views as governance_views
+from governance.views import public as public_views
 
 admin.site.site_header = _("Hongxing Community “Six-Star” Party Branch Administration")
 admin.site.site_title = _("Hongxing Community administration")
 admin.site.index_title = _("Back office")
 
 urlpatterns = [
-    path("", governance_views.home, name="home"),
+    path("", public_views.home, name="home"),
+    path("", include("governance.urls")),
     path("elder-mode/", community_views.elder_mode, name="elder-mode"),
     path("healthz", community_views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),

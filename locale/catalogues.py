@@ -3,7 +3,7 @@
 - English is the source language: every English entry gets msgstr = msgid, so the
   completeness test can tell a forgotten Chinese translation from a deliberate one.
 - Every catalogue is compiled to .mo with polib, so no system gettext is needed to compile.
-- Reports the Chinese entries still untranslated or fuzzy (exit status 1 if any).
+- Reports the Chinese entries still untranslated or fuzzy (the test suite fails on them).
 """
 
 import sys
@@ -33,7 +33,9 @@ def main() -> int:
         po.save_as_mofile(str(po_path.with_suffix(".mo")))
     for line in missing:
         print(line)
-    return 1 if missing else 0
+    if missing:
+        print(f"{len(missing)} Chinese entries still need a translation (the tests will fail).")
+    return 0
 
 
 if __name__ == "__main__":
