@@ -3,7 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 # Test-only settings; production reads real values from the environment (README).
-TEST_ENV := SECRET_KEY=insecure-test-key-not-for-production SECURE_SSL_REDIRECT=0
+TEST_ENV := SECRET_KEY=insecure-test-key-not-for-production SECURE_SSL_REDIRECT=0 \
+	FIELD_ENCRYPTION_KEY=insecure-test-field-key
 
 .PHONY: run test install install-test lint format messages check clean
 

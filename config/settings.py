@@ -35,6 +35,14 @@ if not SECRET_KEY:
         )
     SECRET_KEY = "django-insecure-development-key-only-used-when-DEBUG-is-on"
 
+# Encrypts residents' ID numbers and phones at rest (community/crypto.py). Keep it outside
+# the database and its backups; without it the protected fields cannot be read.
+FIELD_ENCRYPTION_KEY = os.environ.get("FIELD_ENCRYPTION_KEY", "")
+if not FIELD_ENCRYPTION_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured("Set FIELD_ENCRYPTION_KEY in the environment.")
+    FIELD_ENCRYPTION_KEY = "development-field-key-only-used-when-DEBUG-is-on"
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
