@@ -50,5 +50,11 @@ messages: install-test
 		--ignore=.venv --ignore=staticfiles --ignore=tests
 	flock locale/.lock $(BIN)/python locale/catalogues.py
 
+# The resident-ledger import benchmark (docs/benchmarks.md, "Registry import"): 10,000 rows,
+# fast path vs django-import-export's defaults; fails below 4x or above 300 MB.
+.PHONY: bench-registry
+bench-registry: install-test
+	$(TEST_ENV) $(BIN)/python bench/registry_import.py $(ARGS)
+
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

@@ -6,11 +6,17 @@ foreign-key choices are limited the same way; a new row gets the editor's commun
 """
 
 from django.contrib import admin
+from django.http import Http404
 
 from community.access import SCOPES, home_community, scoped
 
 
 class CommunityScopedAdmin(admin.ModelAdmin):
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        # Django redirects to the index with "does not exist"; out-of-scope rows answer 404
+        # like missing ones, so nobody learns whether another grid's record exists.
+        raise Http404
+
     def get_queryset(self, request):
         return scoped(super().get_queryset(request), request.user)
 

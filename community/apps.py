@@ -18,3 +18,14 @@ class CommunityConfig(AppConfig):
         access.register_scope(Unit, community="building__community", grid="building__grid")
         access.register_scope(Household, community="community", grid="building__grid")
         access.register_scope(Resident, community="community", grid="household__building__grid")
+        grid_of_resident = "resident__household__building__grid"
+        access.register_scope(self.get_model("CareTag"), community="community")
+        access.register_scope(
+            self.get_model("ResidentTag"), community="resident__community", grid=grid_of_resident
+        )
+        access.register_scope(
+            self.get_model("Visit"), community="community", grid="household__building__grid"
+        )
+        access.register_scope(self.get_model("PartyMember"), community="community")
+        access.register_scope(self.get_model("VolunteerService"), community="community")
+        access.register_scope(self.get_model("AccessLog"), community="community")

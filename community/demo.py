@@ -10,7 +10,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 
 from community.models import Community
-from community.services import create_community, ensure_stars
+from community.services import create_community, ensure_care_tags, ensure_stars
 
 DEMO_SPEC = Path(settings.BASE_DIR) / "fixtures" / "demo.toml"
 
@@ -44,6 +44,7 @@ def load_demo(*, spec_path: Path = DEMO_SPEC) -> DemoResult:
         )
     else:
         ensure_stars(community=community)
+        ensure_care_tags(community=community)
     logins = [_ensure_user(user) for user in spec.get("users", [])]
     return DemoResult(community=community, created=created, logins=logins)
 

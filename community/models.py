@@ -1,6 +1,11 @@
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from community import ethnicity
+from community.crypto import EncryptedTextField, blind_index, mask_id_number, mask_phone
 
 
 class Community(models.Model):
@@ -213,6 +218,13 @@ class Household(models.Model):
         related_name="+",
         verbose_name=_("head of household"),
     )
+    contact_phone = EncryptedTextField(_("contact phone"), blank=True, editable=False)
+    contact_phone_masked = models.CharField(
+        _("contact phone"), max_length=20, blank=True, editable=False
+    )
+    contact_phone_last4 = models.CharField(
+        _("contact phone's last 4 digits"), max_length=4, blank=True, editable=False, db_index=True
+    )
     is_low_income = models.BooleanField(_("low-income (低保)"), default=False)
     is_zero_employment = models.BooleanField(_("zero-employment (零就业)"), default=False)
 
@@ -236,9 +248,40 @@ class Household(models.Model):
     def __str__(self) -> str:
         return f"{self.unit or self.building}{self.door_number}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("admin:community_household_change", args=[self.pk])
+
     @property
     def grid_id(self):
         return self.building.grid_id
+
+    @property
+    def grid(self):
+        return self.building.grid
+
+    def set_contact_phone(self, value: str) -> None:
+        """value: a normalised mobile number (community.validators.normalize_mobile) or ""."""
+        self.contact_phone = value
+        self.contact_phone_masked = mask_phone(value)
+        self.contact_phone_last4 = value[-4:]
+
+
+class ResidentQuerySet(models.QuerySet):
+    def current(self):
+        """Residents who have not moved out."""
+        return self.filter(moved_out__isnull=True)
+
+    def with_place(self):
+        """What a list row shows: household, unit, building, compound and grid in one query.
+
+        The protected ciphertext columns are deferred: lists show the masked copies.
+        """
+        return self.select_related(
+            "household__unit", "household__building__compound", "household__building__grid"
+        ).defer("id_number", "phone")
+
+    def by_id_number(self, id_number: str):
+        return self.filter(id_number_hash=blind_index(id_number, purpose="id_number"))
 
 
 class Resident(models.Model):
@@ -262,9 +305,23 @@ class Resident(models.Model):
         related_name="residents",
         verbose_name=_("household"),
     )
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(_("name"), max_length=50, db_index=True)
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    ethnicity = models.CharField(
+        _("ethnicity"), max_length=2, choices=ethnicity.CHOICES, blank=True
+    )
+    # Protected: ciphertext at rest, a keyed hash for exact lookups and uniqueness, and the
+    # masked form every list shows (so lists never load or decrypt the ciphertext).
+    id_number = EncryptedTextField(_("ID number"), blank=True, editable=False)
+    id_number_hash = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
+    id_number_masked = models.CharField(_("ID number"), max_length=18, blank=True, editable=False)
+    phone = EncryptedTextField(_("phone"), blank=True, editable=False)
+    phone_hash = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
+    phone_masked = models.CharField(_("phone"), max_length=20, blank=True, editable=False)
+    phone_last4 = models.CharField(
+        _("phone's last 4 digits"), max_length=4, blank=True, editable=False, db_index=True
+    )
     relation_to_head = models.CharField(_("relation to the head"), max_length=20, blank=True)
     political_status = models.CharField(_("political status"), max_length=20, blank=True)
     residency_type = models.CharField(
@@ -277,13 +334,59 @@ class Resident(models.Model):
     moved_out = models.DateField(_("moved out"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)
 
+    objects = ResidentQuerySet.as_manager()
+
+    # Fields that only roles holding community.view_sensitive_data see (DESIGN §8).
+    SENSITIVE_FIELDS = ("ethnicity",)
+    PROTECTED_FIELDS = ("id_number", "phone")
+
     class Meta:
         verbose_name = _("resident")
         verbose_name_plural = _("residents")
-        ordering = ["household", "id"]
+        # By household id: ordering by "household" would expand Household's ordering, which
+        # reaches Building twice (directly and through Unit) and trips Django's loop check.
+        ordering = ["household_id", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community", "id_number_hash"],
+                condition=~models.Q(id_number_hash=""),
+                name="resident_unique_id_number",
+                violation_error_message=_("This ID number is already registered."),
+            ),
+        ]
+        permissions = [
+            ("reveal_personal_data", _("Can reveal residents' full ID numbers and phones")),
+            ("view_sensitive_data", _("Can see residents' ethnicity and care tags")),
+            ("import_resident", _("Can import residents from Excel")),
+            ("export_resident", _("Can export residents to Excel")),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("admin:community_resident_change", args=[self.pk])
+
+    def set_id_number(self, value: str) -> None:
+        """value: a normalised ID number (community.validators.normalize_id_number) or ""."""
+        self.id_number = value
+        self.id_number_hash = blind_index(value, purpose="id_number")
+        self.id_number_masked = mask_id_number(value)
+
+    def set_phone(self, value: str) -> None:
+        """value: a normalised mobile number (community.validators.normalize_mobile) or ""."""
+        self.phone = value
+        self.phone_hash = blind_index(value, purpose="phone")
+        self.phone_masked = mask_phone(value)
+        self.phone_last4 = value[-4:]
+
+    @property
+    def age(self) -> int | None:
+        if not self.birth_date:
+            return None
+        today = timezone.localdate()
+        before_birthday = (today.month, today.day) < (self.birth_date.month, self.birth_date.day)
+        return today.year - self.birth_date.year - before_birthday
 
     @property
     def masked_name(self) -> str:
@@ -294,3 +397,290 @@ class Resident(models.Model):
 def mask_name(name: str) -> str:
     """张学福 -> 张*; public pages never show more of a resident's name."""
     return f"{name[:1]}*" if name else ""
+
+
+class CareTag(models.Model):
+    """A care group (关爱对象) such as 独居老人 or 低保, with how often its homes are visited."""
+
+    community = models.ForeignKey(
+        Community, on_delete=models.CASCADE, related_name="care_tags", verbose_name=_("community")
+    )
+    name = models.CharField(_("name"), max_length=30)
+    visit_every_days = models.PositiveSmallIntegerField(
+        _("visit every (days)"),
+        help_text=_("A household with this tag is due for a home visit after so many days."),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("care tag")
+        verbose_name_plural = _("care tags")
+        ordering = ["community", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["community", "name"], name="caretag_unique_name"),
+            models.CheckConstraint(
+                condition=models.Q(visit_every_days__gte=1), name="caretag_frequency_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ResidentTag(models.Model):
+    """A resident's membership of a care group, from `since` until `until` (open-ended)."""
+
+    resident = models.ForeignKey(
+        Resident, on_delete=models.CASCADE, related_name="tags", verbose_name=_("resident")
+    )
+    tag = models.ForeignKey(
+        CareTag, on_delete=models.PROTECT, related_name="residents", verbose_name=_("care tag")
+    )
+    since = models.DateField(_("since"), default=timezone.localdate)
+    until = models.DateField(_("until"), null=True, blank=True)
+    note = EncryptedTextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("resident's care tag")
+        verbose_name_plural = _("residents' care tags")
+        ordering = ["tag__order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["resident", "tag"], name="residenttag_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.resident} · {self.tag}"
+
+
+class VisitQuerySet(models.QuerySet):
+    def with_place(self):
+        return self.select_related(
+            "household__unit",
+            "household__building__compound",
+            "household__building__grid",
+            "resident",
+            "visitor",
+        )
+
+
+class Visit(models.Model):
+    """A home visit (走访/入户) by a grid worker or other staff."""
+
+    class Purpose(models.TextChoices):
+        CARE = "care", _("Care visit (关爱走访)")
+        POLICY = "policy", _("Policy publicity (政策宣传)")
+        SURVEY = "survey", _("Household survey (入户摸排)")
+        FOLLOW_UP = "follow_up", _("Follow-up (回访)")
+        OTHER = "other", _("Other")
+
+    community = models.ForeignKey(
+        Community, on_delete=models.CASCADE, related_name="visits", verbose_name=_("community")
+    )
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, related_name="visits", verbose_name=_("household")
+    )
+    resident = models.ForeignKey(
+        Resident,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="visits",
+        verbose_name=_("resident met"),
+    )
+    visitor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="visits",
+        verbose_name=_("visitor"),
+    )
+    visited_on = models.DateField(_("visited on"), default=timezone.localdate)
+    purpose = models.CharField(
+        _("purpose"), max_length=12, choices=Purpose.choices, default=Purpose.CARE
+    )
+    findings = models.TextField(_("findings"), blank=True)
+    follow_up_needed = models.BooleanField(_("follow-up needed"), default=False)
+    follow_up_note = models.TextField(_("follow-up"), blank=True)
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    objects = VisitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("home visit")
+        verbose_name_plural = _("home visits")
+        ordering = ["-visited_on", "-id"]
+        indexes = [models.Index(fields=["household", "visited_on"], name="visit_household_date")]
+
+    def __str__(self) -> str:
+        return f"{self.household} · {self.visited_on:%Y-%m-%d}"
+
+
+class PartyMember(models.Model):
+    """A party member: a resident of the community, or an in-service member (在职党员) from
+    elsewhere who registers with the community (双报到)."""
+
+    class Kind(models.TextChoices):
+        RESIDENT = "resident", _("Resident member")
+        IN_SERVICE = "in_service", _("In-service member (在职党员)")
+
+    class Status(models.TextChoices):
+        FULL = "full", _("Full member")
+        PROBATIONARY = "probationary", _("Probationary member")
+        MOBILE = "mobile", _("Mobile member (流动党员)")
+
+    community = models.ForeignKey(
+        Community,
+        on_delete=models.CASCADE,
+        related_name="party_members",
+        verbose_name=_("community"),
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.RESIDENT)
+    resident = models.OneToOneField(
+        Resident,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="party_member",
+        verbose_name=_("resident"),
+    )
+    name = models.CharField(
+        _("name"), max_length=50, blank=True, help_text=_("For a member who is not a resident.")
+    )
+    phone = EncryptedTextField(_("phone"), blank=True, editable=False)
+    phone_masked = models.CharField(_("phone"), max_length=20, blank=True, editable=False)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.FULL
+    )
+    joined_on = models.DateField(_("joined the party on"), null=True, blank=True)
+    work_unit = models.CharField(_("work unit"), max_length=100, blank=True)
+    home_branch = models.CharField(_("home party branch"), max_length=100, blank=True)
+    dual_registered_on = models.DateField(
+        _("dual registration date (双报到)"), null=True, blank=True
+    )
+    grid = models.ForeignKey(
+        Grid,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="party_members",
+        verbose_name=_("grid served"),
+    )
+    skills = models.TextField(_("skills"), blank=True)
+
+    class Meta:
+        verbose_name = _("party member")
+        verbose_name_plural = _("party members")
+        ordering = ["community", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(resident__isnull=False) | ~models.Q(name=""),
+                name="partymember_has_person",
+                violation_error_message=_("Choose a resident or enter a name."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return self.name or (self.resident.name if self.resident_id else "")
+
+    def set_phone(self, value: str) -> None:
+        self.phone = value
+        self.phone_masked = mask_phone(value)
+
+
+class VolunteerService(models.Model):
+    """Hours of volunteer service (志愿服务) by a resident or a party member."""
+
+    community = models.ForeignKey(
+        Community,
+        on_delete=models.CASCADE,
+        related_name="volunteer_services",
+        verbose_name=_("community"),
+    )
+    resident = models.ForeignKey(
+        Resident,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="volunteer_services",
+        verbose_name=_("resident"),
+    )
+    party_member = models.ForeignKey(
+        PartyMember,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="volunteer_services",
+        verbose_name=_("party member"),
+    )
+    activity = models.CharField(_("activity"), max_length=200)
+    served_on = models.DateField(_("served on"), default=timezone.localdate)
+    hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=1)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("verified by"),
+    )
+
+    class Meta:
+        verbose_name = _("volunteer service")
+        verbose_name_plural = _("volunteer services")
+        ordering = ["-served_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(resident__isnull=False) | models.Q(party_member__isnull=False),
+                name="volunteerservice_has_person",
+                violation_error_message=_("Choose a resident or a party member."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(hours__gt=0), name="volunteerservice_hours_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.activity
+
+
+class AccessLog(models.Model):
+    """Append-only record of every reveal, export and import of personal data."""
+
+    class Action(models.TextChoices):
+        REVEAL = "reveal", _("Revealed")
+        EXPORT = "export", _("Exported")
+        IMPORT = "import", _("Imported")
+
+    community = models.ForeignKey(
+        Community,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("community"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    model = models.CharField(_("records of"), max_length=50)
+    object_ids = models.JSONField(_("record ids"), default=list)
+    record_count = models.PositiveIntegerField(_("records"), default=0)
+    fields = models.JSONField(_("fields"), default=list)
+    reason = models.TextField(_("reason"))
+
+    class Meta:
+        verbose_name = _("personal-data access log")
+        verbose_name_plural = _("personal-data access log")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.get_action_display()}"

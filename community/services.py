@@ -1,8 +1,18 @@
-from django.db import transaction
+import datetime as dt
+import logging
 
-from community.models import Community
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from import_export.formats.base_formats import XLSX
+
+from community.access import home_community
+from community.models import AccessLog, CareTag, Community, Household, Resident, Visit
 from governance.models import Star
 from governance.stars import DEFAULT_STARS
+
+logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -10,6 +20,7 @@ def create_community(*, name: str, slug: str, regiment: str = "", division: str 
     """Create a community together with its six stars."""
     community = Community.objects.create(name=name, slug=slug, regiment=regiment, division=division)
     ensure_stars(community=community)
+    ensure_care_tags(community=community)
     return community
 
 
@@ -33,3 +44,154 @@ def ensure_stars(*, community: Community) -> list[Star]:
         if code not in existing
     )
     return list(Star.objects.filter(community=community))
+
+
+# The care groups a new community starts with (names are data, editable in the admin):
+# (name, visit every N days).
+DEFAULT_CARE_TAGS = [
+    ("独居老人", 7),
+    ("空巢老人", 14),
+    ("特困", 14),
+    ("低保", 30),
+    ("残疾", 30),
+    ("留守儿童", 30),
+    ("单亲家庭", 60),
+    ("就业困难", 30),
+    ("重病患者", 14),
+    ("优抚对象", 60),
+    ("退役军人", 90),
+]
+
+
+@transaction.atomic
+def ensure_care_tags(*, community: Community) -> None:
+    """Give the community any of the default care tags it lacks; edited ones are kept."""
+    existing = set(CareTag.objects.filter(community=community).values_list("name", flat=True))
+    CareTag.objects.bulk_create(
+        CareTag(community=community, name=name, visit_every_days=days, order=order)
+        for order, (name, days) in enumerate(DEFAULT_CARE_TAGS, start=1)
+        if name not in existing
+    )
+
+
+@transaction.atomic
+def reveal_personal_data(*, user, resident: Resident, reason: str) -> dict[str, str]:
+    """One resident's full ID number and phone, for a user holding the permission; the
+    reveal is written to the access log first (who, when, which record, why)."""
+    if not user.has_perm("community.reveal_personal_data"):
+        raise PermissionDenied
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(_("Give a reason for revealing personal data."), code="reason")
+    fields = [f for f in Resident.PROTECTED_FIELDS if getattr(resident, f)]
+    AccessLog.objects.create(
+        community_id=resident.community_id,
+        user=user,
+        action=AccessLog.Action.REVEAL,
+        model=Resident._meta.label_lower,
+        object_ids=[resident.pk],
+        record_count=1,
+        fields=fields,
+        reason=reason,
+    )
+    logger.info("personal data revealed: resident=%s user=%s", resident.pk, user.pk)
+    return {"id_number": resident.id_number, "phone": resident.phone}
+
+
+def record_access(
+    *,
+    user,
+    action: str,
+    model,
+    object_ids: list[int],
+    reason: str,
+    fields: list[str] | None = None,
+    community: Community | None = None,
+) -> AccessLog:
+    """Write one access-log entry (exports and imports call this)."""
+    entry = AccessLog.objects.create(
+        community=community if community is not None else home_community(user),
+        user=user,
+        action=action,
+        model=model._meta.label_lower,
+        object_ids=sorted(object_ids),
+        record_count=len(object_ids),
+        fields=fields or [],
+        reason=reason.strip(),
+    )
+    logger.info(
+        "personal data %s: %s x%s user=%s", action, entry.model, entry.record_count, user.pk
+    )
+    return entry
+
+
+@transaction.atomic
+def record_visit(
+    *,
+    visitor,
+    household: Household,
+    visited_on: dt.date | None = None,
+    purpose: str = Visit.Purpose.CARE,
+    findings: str = "",
+    resident: Resident | None = None,
+    follow_up_needed: bool = False,
+    follow_up_note: str = "",
+) -> Visit:
+    """Record a home visit; the visit belongs to the household's community."""
+    if resident is not None and resident.household_id != household.pk:
+        raise ValidationError(
+            {"resident": _("The resident met must live in the household visited.")}
+        )
+    visit = Visit(
+        community_id=household.community_id,
+        household=household,
+        resident=resident,
+        visitor=visitor,
+        purpose=purpose,
+        findings=findings,
+        follow_up_needed=follow_up_needed,
+        follow_up_note=follow_up_note,
+    )
+    if visited_on is not None:
+        visit.visited_on = visited_on
+    if visit.visited_on > timezone.localdate():
+        raise ValidationError({"visited_on": _("A visit cannot be in the future.")})
+    visit.save()
+    return visit
+
+
+@transaction.atomic
+def verify_volunteer_services(*, user, services) -> int:
+    """Mark volunteer hours as verified by the user (those not verified yet)."""
+    return services.filter(verified_by__isnull=True).update(verified_by=user)
+
+
+def import_resident_ledger(
+    *, user, community: Community, data: bytes, dry_run: bool = False, fast: bool = True
+):
+    """Import an XLSX resident ledger: all rows or none (see community.resources).
+
+    Returns django-import-export's Result; error_lines(result) lists every bad row.
+    A successful real import is written to the access log.
+    """
+    from community.resources import LedgerXLSX, ResidentResource, imported_ids
+
+    dataset = (LedgerXLSX() if fast else XLSX()).create_dataset(data)
+    resource = ResidentResource(user=user, community=community, fast=fast)
+    result = resource.import_data(
+        dataset,
+        dry_run=dry_run,
+        raise_errors=False,
+        use_transactions=True,
+        rollback_on_validation_errors=True,
+    )
+    if not dry_run and not result.has_errors() and not result.has_validation_errors():
+        record_access(
+            user=user,
+            action=AccessLog.Action.IMPORT,
+            model=Resident,
+            object_ids=imported_ids(result),
+            reason=_("Excel import"),
+            community=community,
+        )
+    return result

@@ -57,3 +57,29 @@ def star_member(db):
 @pytest.fixture
 def division_viewer(db):
     return _user_with_role("viewer", roles.DIVISION_VIEWER)
+
+
+# Registry building blocks for any test (factories in tests/factories.py): one grid of the
+# `community`, a building in it, a household and a resident (with a valid ID number).
+@pytest.fixture
+def grid(community):
+    from tests.factories import GridFactory
+
+    return GridFactory(community=community, code="G1", name="第一网格")
+
+
+@pytest.fixture
+def household(community, grid):
+    from tests.factories import BuildingFactory, HouseholdFactory
+
+    building = BuildingFactory(community=community, grid=grid, number="1号楼")
+    return HouseholdFactory(community=community, building=building, door_number="101")
+
+
+@pytest.fixture
+def resident(community, household):
+    from tests.factories import ResidentFactory, make_id_number
+
+    return ResidentFactory(
+        community=community, household=household, name="张学福", id_number=make_id_number()
+    )

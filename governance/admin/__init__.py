@@ -1,3 +1,15 @@
 """The back office for the work: one module per concern, all registered on import."""
 
-from governance.admin import star  # noqa: F401
+from governance.admin import (  # noqa: F401
+    council,
+    disputes,
+    honours,
+    notices,
+    projects,
+    requests,
+    scoring,
+    star,
+    unity,
+    welfare,
+    work,
+)

@@ -1,11 +1,262 @@
-from django.shortcuts import render
+"""The residents' public site: thin views over governance.public's read queries."""
+
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
 
 from community.queries import community_for_request
-from governance.models import Star
+from governance import council as council_services
+from governance import honours as honour_services
+from governance import public
+from governance.forms.public import ObjectionForm
+from governance.models import Nomination, Notice, Star
+
+PAGE_SIZE = 12
+# Objections per client IP: (attempts, seconds); HX_RATE_LIMITS["objection"] overrides it.
+OBJECTION_LIMIT = (5, 3600)
 
 
-def home(request):
-    """The residents' home page: the community and its six stars."""
+def _objection_limited(request) -> bool:
+    """Count one objection in a fixed window (Django cache); True once past the limit."""
+    limit, window = getattr(settings, "HX_RATE_LIMITS", {}).get("objection", OBJECTION_LIMIT)
+    ip = request.META.get("REMOTE_ADDR", "") or "unknown"
+    key = f"hx-limit:objection:{ip}:{int(time.time() // window)}"
+    cache.add(key, 0, window)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add() and incr()
+        cache.set(key, 1, window)
+        count = 1
+    return count > limit
+
+
+def _too_many(request, target):
+    messages.error(
+        request,
+        _(
+            "You have sent many objections in a short time. Please try again later or call the "
+            "community office."
+        ),
+    )
+    return redirect(target)
+
+
+def _community_or_404(request):
     community = community_for_request(request)
-    stars = Star.objects.for_community(community) if community else Star.objects.none()
-    return render(request, "governance/home.html", {"community": community, "stars": stars})
+    if community is None:
+        raise Http404(_("No community has been set up yet."))
+    return community
+
+
+def _page(request, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+@require_safe
+def home(request):
+    """Pinned notices, the six-star wall, activities, project progress, the request button."""
+    community = community_for_request(request)
+    if community is None:
+        return render(request, "governance/home.html", {"community": None, "wall": []})
+    context = {
+        "community": community,
+        "notices": list(public.public_notices(community)[: public.HOME_NOTICES]),
+        "wall": public.star_wall(community),
+        "activities": list(public.public_activities(community)[: public.HOME_ACTIVITIES]),
+        "projects": list(public.public_projects(community)[: public.HOME_PROJECTS]),
+    }
+    return render(request, "governance/home.html", context)
+
+
+@require_safe
+def notice_list(request):
+    community = _community_or_404(request)
+    category = request.GET.get("category")
+    if category not in Notice.Category.values:
+        category = None
+    page = _page(request, public.public_notices(community, category=category))
+    return render(
+        request,
+        "governance/public/notice_list.html",
+        {"page_obj": page, "category": category, "categories": Notice.Category.choices},
+    )
+
+
+@require_safe
+def notice_detail(request, pk):
+    community = _community_or_404(request)
+    notice = public.public_notice(community, pk)
+    return render(request, "governance/public/notice_detail.html", {"notice": notice})
+
+
+@require_safe
+def activity_list(request):
+    community = _community_or_404(request)
+    page = _page(request, public.public_activities(community))
+    return render(request, "governance/public/activity_list.html", {"page_obj": page})
+
+
+@require_safe
+def star_detail(request, code):
+    community = _community_or_404(request)
+    star = public.public_star(community, code)
+    today = timezone.localdate()
+    context = {
+        "star": star,
+        "page_obj": _page(request, public.public_work_for_star(community, star)),
+    }
+    if star.code == Star.Code.UNITY:
+        context["unity"] = public.unity_figures(community, today=today)
+    elif star.code == Star.Code.JOBS:
+        context["courses"] = list(public.open_courses(community)[:6])
+    elif star.code == Star.Code.COBUILD:
+        context["projects"] = list(public.public_projects(community)[:6])
+    return render(request, "governance/public/star_detail.html", context)
+
+
+def _project_context(request, community, pk, *, objection_forms=None):
+    project = public.public_project(community, pk)
+    today = timezone.localdate()
+    decisions = list(public.project_decisions(project, today=today))
+    objection_forms = objection_forms or {}
+    for motion in decisions:
+        motion.notice_open = motion.notice_open_on(today)
+        if motion.notice_open:
+            motion.objection_form = objection_forms.get(motion.pk) or ObjectionForm(
+                prefix=f"m{motion.pk}"
+            )
+    inspections = list(public.project_inspections(project))
+    for inspection in inspections:
+        inspection.supervisor_label = public.supervisor_label(inspection)
+    return {
+        "project": project,
+        "lines": list(public.project_budget_lines(project)),
+        "milestones": list(public.project_milestones(project)),
+        "decisions": decisions,
+        "inspections": inspections,
+        "variance": project.budget - project.spent,
+        "spent_percent": int(project.spent * 100 / project.budget) if project.budget else 0,
+    }
+
+
+@require_safe
+def project_detail(request, pk):
+    community = _community_or_404(request)
+    return render(
+        request,
+        "governance/public/project_detail.html",
+        _project_context(request, community, pk),
+    )
+
+
+@require_POST
+def motion_objection(request, pk, motion_id):
+    """An objection to a council decision on public notice (公示)."""
+    community = _community_or_404(request)
+    project = public.public_project(community, pk)
+    motion = public.public_motion(project, motion_id)
+    if _objection_limited(request):
+        return _too_many(request, project)
+    form = ObjectionForm(request.POST, prefix=f"m{motion.pk}")
+    if form.is_valid():
+        if not form.is_spam:
+            try:
+                council_services.object_to_motion(
+                    motion=motion,
+                    name=form.cleaned_data["name"],
+                    phone=form.cleaned_data["phone"],
+                    text=form.cleaned_data["text"],
+                    today=timezone.localdate(),
+                )
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+                return redirect(project)
+        messages.success(
+            request, _("Thank you. Your objection has been received; the community will answer.")
+        )
+        return redirect(project)
+    context = _project_context(request, community, pk, objection_forms={motion.pk: form})
+    return render(request, "governance/public/project_detail.html", context, status=400)
+
+
+def _honour_context(request, community, *, year=None, objection_forms=None):
+    years = public.honour_years(community)
+    if year is None:
+        try:
+            year = int(request.GET.get("year", ""))
+        except ValueError:
+            year = None
+    campaign = public.honour_campaign(community, year)
+    today = timezone.localdate()
+    groups = []
+    if campaign is not None:
+        notice_open = honour_services.notice_open(campaign, today)
+        objection_forms = objection_forms or {}
+        rows = list(public.honour_roll(campaign))
+        for kind, label in Nomination.Kind.choices:
+            entries = [row for row in rows if row.kind == kind]
+            for entry in entries:
+                entry.label = public.honoured_label(entry)
+                if notice_open:
+                    entry.objection_form = objection_forms.get(entry.pk) or ObjectionForm(
+                        prefix=f"n{entry.pk}"
+                    )
+            groups.append({"kind": kind, "label": label, "entries": entries})
+    else:
+        notice_open = False
+    return {
+        "years": years,
+        "campaign": campaign,
+        "groups": groups,
+        "notice_open": notice_open,
+    }
+
+
+@require_safe
+def honour_list(request):
+    community = _community_or_404(request)
+    return render(
+        request, "governance/public/honour_list.html", _honour_context(request, community)
+    )
+
+
+@require_POST
+def nomination_objection(request, pk):
+    community = _community_or_404(request)
+    nomination = get_object_or_404(
+        Nomination.objects.select_related("campaign"), pk=pk, campaign__community=community
+    )
+    form = ObjectionForm(request.POST, prefix=f"n{nomination.pk}")
+    target = f"{redirect('governance:honour-list').url}?year={nomination.campaign.year}"
+    if _objection_limited(request):
+        return _too_many(request, target)
+    if form.is_valid():
+        if not form.is_spam:
+            try:
+                honour_services.object_to_nomination(
+                    nomination=nomination,
+                    name=form.cleaned_data["name"],
+                    phone=form.cleaned_data["phone"],
+                    text=form.cleaned_data["text"],
+                    today=timezone.localdate(),
+                )
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+                return redirect(target)
+        messages.success(
+            request, _("Thank you. Your objection has been received; the community will answer.")
+        )
+        return redirect(target)
+    context = _honour_context(
+        request, community, year=nomination.campaign.year, objection_forms={nomination.pk: form}
+    )
+    return render(request, "governance/public/honour_list.html", context, status=400)

@@ -1,0 +1,76 @@
+"""Back-office search over protected fields without decrypting anything.
+
+- a full ID number (18 characters, or 15 legacy digits): exact match on its blind index;
+- a full mobile number: exact match on its blind index;
+- 4 digits: the phone's last 4 digits (a stored column);
+- anything else: the admin's ordinary search (names, addresses).
+"""
+
+import re
+
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+
+from community.crypto import blind_index, mask_id_number, mask_phone
+from community.validators import normalize_id_number, normalize_mobile
+
+_LAST4 = re.compile(r"^\d{4}$")
+_ID_LIKE = re.compile(r"^(\d{17}[\dXx]|\d{15})$")
+_MOBILE_LIKE = re.compile(r"^(\+86|0086)?1\d{10}$")
+
+
+def _protected_filter(term: str, *, id_field: str | None, phone_field: str, last4_field: str):
+    term = term.strip().replace(" ", "")
+    if id_field and _ID_LIKE.match(term):
+        try:
+            value = normalize_id_number(term)
+        except ValidationError:
+            return {id_field: "-"}  # a malformed number matches nobody
+        return {id_field: blind_index(value, purpose="id_number")}
+    if _MOBILE_LIKE.match(term) and phone_field:
+        try:
+            value = normalize_mobile(term)
+        except ValidationError:
+            return {phone_field: "-"}
+        return {phone_field: blind_index(value, purpose="phone")}
+    if _LAST4.match(term):
+        return {last4_field: term}
+    return None
+
+
+def protected_lookup(term: str) -> dict | None:
+    """The exact-match filter for a full ID number or mobile number; None otherwise."""
+    lookup = _protected_filter(
+        term, id_field="id_number_hash", phone_field="phone_hash", last4_field="phone_last4"
+    )
+    return None if lookup is None or "phone_last4" in lookup else lookup
+
+
+def search_residents(model_admin, request, queryset, search_term):
+    lookup = _protected_filter(
+        search_term, id_field="id_number_hash", phone_field="phone_hash", last4_field="phone_last4"
+    )
+    if lookup is not None:
+        return queryset.filter(**lookup), False
+    return admin.ModelAdmin.get_search_results(model_admin, request, queryset, search_term)
+
+
+def search_households(model_admin, request, queryset, search_term):
+    term = search_term.strip()
+    if _LAST4.match(term):
+        # 4 digits: the contact phone's last 4 digits, or a door or building number.
+        return queryset.filter(
+            Q(contact_phone_last4=term) | Q(door_number=term) | Q(building__number=term)
+        ), False
+    return admin.ModelAdmin.get_search_results(model_admin, request, queryset, search_term)
+
+
+def mask_search_term(term: str) -> str:
+    """The search box shows a searched ID number or mobile number masked."""
+    compact = term.strip().replace(" ", "")
+    if _ID_LIKE.match(compact):
+        return mask_id_number(compact.upper())
+    if _MOBILE_LIKE.match(compact):
+        return mask_phone(compact[-11:])
+    return term

@@ -1,0 +1,253 @@
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from community.admin_base import CommunityScopedAdmin, ScopedInlineMixin
+from community.crypto import mask_phone
+from governance import council as council_services
+from governance.admin._people import PeopleFieldsMixin
+from governance.forms.council import CouncilMeetingForm, MotionForm, VoteFormSet
+from governance.models import (
+    Council,
+    CouncilMeeting,
+    CouncilMember,
+    Motion,
+    MotionObjection,
+    MotionOption,
+    Vote,
+)
+
+
+class CouncilMemberInline(PeopleFieldsMixin, ScopedInlineMixin, admin.TabularInline):
+    model = CouncilMember
+    fields = ["resident", "role", "joined_on", "left_on"]
+    people_fields = ("resident",)
+    extra = 0
+
+
+@admin.register(Council)
+class CouncilAdmin(CommunityScopedAdmin):
+    list_display = ["name", "community", "established_on", "member_count"]
+    list_select_related = ["community"]
+    search_fields = ["name"]
+    inlines = [CouncilMemberInline]
+
+    def get_queryset(self, request):
+        today = timezone.localdate()
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                n_members=Count(
+                    "members",
+                    filter=council_services.active_members_q("members", today),
+                )
+            )
+        )
+
+    @admin.display(description=_("members today"), ordering="n_members")
+    def member_count(self, obj):
+        return obj.n_members
+
+
+@admin.register(CouncilMeeting)
+class CouncilMeetingAdmin(CommunityScopedAdmin):
+    form = CouncilMeetingForm
+    list_display = ["held_on", "council", "place", "attendance_column", "quorum"]
+    list_filter = ["council"]
+    list_select_related = ["council"]
+    search_fields = ["agenda", "minutes"]
+    date_hierarchy = "held_on"
+    readonly_fields = ["members_total", "attendance_recorded_at"]
+    fields = [
+        "council",
+        "held_on",
+        "place",
+        "agenda",
+        "signed_in",
+        "members_total",
+        "attendance_recorded_at",
+        "minutes",
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(n_present=Count("attendees"))
+
+    @admin.display(description=_("signed in"))
+    def attendance_column(self, obj):
+        return f"{obj.n_present}/{obj.members_total}" if obj.attendance_recorded_at else "—"
+
+    @admin.display(description=_("quorum (≥ 2/3)"), boolean=True)
+    def quorum(self, obj):
+        if obj.attendance_recorded_at is None:
+            return None
+        return council_services.has_quorum(present=obj.n_present, members_total=obj.members_total)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if change and "signed_in" in form.changed_data:
+            try:
+                result = council_services.record_attendance(
+                    meeting=form.instance, members=form.cleaned_data["signed_in"]
+                )
+            except ValidationError as error:
+                self.message_user(request, "; ".join(error.messages), messages.ERROR)
+                return
+            level = messages.SUCCESS if result.quorate else messages.WARNING
+            self.message_user(
+                request,
+                _("%(present)d of %(total)d members signed in (quorum: %(needed)d).")
+                % {
+                    "present": result.present,
+                    "total": result.members_total,
+                    "needed": result.needed,
+                },
+                level,
+            )
+
+
+class MotionOptionInline(ScopedInlineMixin, admin.TabularInline):
+    model = MotionOption
+    fields = ["label", "supplier", "unit_price", "unit"]
+    extra = 0
+
+
+class VoteInline(ScopedInlineMixin, admin.TabularInline):
+    model = Vote
+    formset = VoteFormSet
+    fields = ["member", "choice", "option"]
+    extra = 0
+    can_delete = False
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        motion_id = (
+            request.resolver_match.kwargs.get("object_id") if request.resolver_match else None
+        )
+        if motion_id and db_field.name == "option":
+            field.queryset = field.queryset.filter(motion_id=motion_id)
+        if motion_id and db_field.name == "member":
+            field.queryset = field.queryset.filter(council__motions=motion_id).select_related(
+                "resident"
+            )
+        return field
+
+
+class MotionObjectionInline(ScopedInlineMixin, admin.StackedInline):
+    model = MotionObjection
+    fields = ["submitted_at", "name", "text", "status", "response"]
+    readonly_fields = ["submitted_at", "name", "text", "status"]
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Motion)
+class MotionAdmin(CommunityScopedAdmin):
+    form = MotionForm
+    list_display = [
+        "title",
+        "council",
+        "project",
+        "status",
+        "tally",
+        "notice_ends_on",
+        "execution",
+    ]
+    list_filter = ["status", "execution", "council"]
+    list_select_related = ["council", "project", "meeting"]
+    search_fields = ["title", "description"]
+    readonly_fields = [
+        "status",
+        "meeting",
+        "branch_review_note",
+        "decided_at",
+        "votes_for",
+        "votes_against",
+        "votes_abstain",
+        "members_total",
+        "chosen_option",
+        "notice_starts_on",
+        "notice_ends_on",
+    ]
+    inlines = [MotionOptionInline, VoteInline, MotionObjectionInline]
+    actions = ["decide", "publish_result"]
+
+    @admin.display(description=_("for / against / abstain (members)"))
+    def tally(self, obj):
+        if not obj.is_decided:
+            return "—"
+        return f"{obj.votes_for} / {obj.votes_against} / {obj.votes_abstain} ({obj.members_total})"
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is MotionObjection:
+            for objection in formset.save(commit=False):
+                if objection.response and objection.status == MotionObjection.Status.OPEN:
+                    council_services.answer_objection(
+                        objection=objection, response=objection.response, user=request.user
+                    )
+            return
+        super().save_formset(request, form, formset, change)
+
+    @admin.action(description=_("Count the votes and record the decision"), permissions=["change"])
+    def decide(self, request, queryset):
+        for motion in queryset:
+            try:
+                motion = council_services.decide_motion(motion=motion)
+            except ValidationError as error:
+                self.message_user(request, f"{motion}: {'; '.join(error.messages)}", messages.ERROR)
+                continue
+            self.message_user(request, f"{motion}: {motion.get_status_display()}", messages.SUCCESS)
+
+    @admin.action(
+        description=_("Post the result publicly from today for five days"), permissions=["change"]
+    )
+    def publish_result(self, request, queryset):
+        for motion in queryset.select_related("council__community"):
+            try:
+                council_services.publish_result(
+                    motion=motion, starts_on=timezone.localdate(), user=request.user
+                )
+            except ValidationError as error:
+                self.message_user(request, f"{motion}: {'; '.join(error.messages)}", messages.ERROR)
+                continue
+            self.message_user(
+                request,
+                _("%(motion)s: on public notice until %(end)s.")
+                % {"motion": motion, "end": motion.notice_ends_on},
+                messages.SUCCESS,
+            )
+
+
+@admin.register(MotionObjection)
+class MotionObjectionAdmin(CommunityScopedAdmin):
+    list_display = ["submitted_at", "motion", "name", "status"]
+    list_filter = ["status"]
+    list_select_related = ["motion"]
+    search_fields = ["text", "name"]
+    fields = ["motion", "submitted_at", "name", "phone_masked", "text", "status", "response"]
+    readonly_fields = ["motion", "submitted_at", "name", "phone_masked", "text", "status"]
+
+    @admin.display(description=_("phone"))
+    def phone_masked(self, obj):
+        return mask_phone(obj.phone)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.status != MotionObjection.Status.OPEN:
+            return False  # answered: read only
+        return super().has_change_permission(request, obj)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.base_fields["response"].required = True
+        return form
+
+    def save_model(self, request, obj, form, change):
+        council_services.answer_objection(objection=obj, response=obj.response, user=request.user)

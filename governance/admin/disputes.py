@@ -1,0 +1,119 @@
+"""The back office for disputes (矛盾纠纷), their parties and sessions, and legal consultations."""
+
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Q
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from community.access import home_community
+from community.admin_base import CommunityScopedAdmin, ScopedInlineMixin
+from governance.forms.disputes import DisputeForm, DisputePartyForm
+from governance.models import Dispute, DisputeParty, LegalConsultation, MediationSession
+
+
+def _community_users(request):
+    users = get_user_model().objects.filter(is_active=True)
+    if request.user.is_superuser:
+        return users
+    community = home_community(request.user)
+    if community is None:
+        return users.none()
+    return users.filter(
+        Q(staff_profile__community=community) | Q(grid_memberships__grid__community=community)
+    ).distinct()
+
+
+class DisputePartyInline(ScopedInlineMixin, admin.TabularInline):
+    model = DisputeParty
+    form = DisputePartyForm
+    fields = ["role", "resident", "name"]
+    raw_id_fields = ["resident"]
+    extra = 0
+    min_num = 1
+
+
+class MediationSessionInline(ScopedInlineMixin, admin.StackedInline):
+    model = MediationSession
+    fields = [("held_on", "place", "result"), "mediators", "summary"]
+    extra = 0
+
+
+@admin.register(Dispute)
+class DisputeAdmin(CommunityScopedAdmin):
+    form = DisputeForm
+    list_display = [
+        "title",
+        "kind",
+        "risk_badge",
+        "is_major",
+        "grid",
+        "mediator",
+        "found_on",
+        "status",
+        "outcome",
+        "session_count",
+    ]
+    list_filter = ["status", "outcome", "risk_level", "is_major", "kind", "source"]
+    list_select_related = ["grid", "mediator"]
+    search_fields = ["title", "description", "parties__name"]
+    date_hierarchy = "found_on"
+    raw_id_fields = ["service_request"]
+    inlines = [DisputePartyInline, MediationSessionInline]
+    fieldsets = [
+        (
+            None,
+            {"fields": ["title", "description", ("kind", "source"), ("risk_level", "is_major")]},
+        ),
+        (_("Who handles it"), {"fields": [("grid", "star"), "mediator", "service_request"]}),
+        (
+            _("Progress and outcome"),
+            {
+                "fields": [
+                    ("found_on", "mediation_accepted_on"),
+                    ("status", "outcome", "closed_on"),
+                    ("agreement_signed", "agreement_fulfilled"),
+                    "agreement",
+                ]
+            },
+        ),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(sessions_count=Count("sessions"))
+
+    @admin.display(description=_("sessions"), ordering="sessions_count")
+    def session_count(self, obj):
+        return obj.sessions_count
+
+    @admin.display(description=_("risk level"), ordering="risk_level")
+    def risk_badge(self, obj):
+        return format_html(
+            '<span class="hx-risk hx-risk-{}">{}</span>',
+            obj.risk_level,
+            obj.get_risk_level_display(),
+        )
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "mediator":
+            kwargs["queryset"] = _community_users(request)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(LegalConsultation)
+class LegalConsultationAdmin(CommunityScopedAdmin):
+    list_display = ["consulted_on", "topic", "grid", "adviser", "referred"]
+    list_filter = ["topic", "referred"]
+    list_select_related = ["grid"]
+    search_fields = ["question", "advice", "name", "adviser"]
+    date_hierarchy = "consulted_on"
+    raw_id_fields = ["resident"]
+    fields = [
+        "consulted_on",
+        "topic",
+        ("resident", "name"),
+        "question",
+        "advice",
+        ("adviser", "referred"),
+        ("grid", "star"),
+    ]

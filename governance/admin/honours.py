@@ -1,0 +1,185 @@
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from community.admin_base import CommunityScopedAdmin, ScopedInlineMixin
+from community.crypto import mask_phone
+from governance import honours as honour_services
+from governance.admin._people import PeopleFieldsMixin
+from governance.models import HonourCampaign, Nomination, NominationObjection
+
+
+@admin.register(HonourCampaign)
+class HonourCampaignAdmin(CommunityScopedAdmin):
+    list_display = ["title", "year", "stage", "shortlisted", "notice_starts_on", "notice_ends_on"]
+    list_filter = ["stage"]
+    list_select_related = ["community"]
+    search_fields = ["title"]
+    readonly_fields = ["stage", "notice_starts_on", "notice_ends_on", "closed_at"]
+    actions = ["open_notice", "confirm_winners"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                n_shortlisted=Count(
+                    "nominations",
+                    filter=Q(nominations__status__in=["shortlisted", "winner"]),
+                )
+            )
+        )
+
+    @admin.display(description=_("shortlisted or won"), ordering="n_shortlisted")
+    def shortlisted(self, obj):
+        return obj.n_shortlisted
+
+    @admin.action(
+        description=_("Open the five-day public notice of the shortlist from today"),
+        permissions=["change"],
+    )
+    def open_notice(self, request, queryset):
+        for campaign in queryset.select_related("community"):
+            try:
+                honour_services.open_notice(
+                    campaign=campaign, starts_on=timezone.localdate(), user=request.user
+                )
+            except ValidationError as error:
+                self.message_user(
+                    request, f"{campaign}: {'; '.join(error.messages)}", messages.ERROR
+                )
+                continue
+            self.message_user(
+                request,
+                _("%(campaign)s: on public notice until %(end)s.")
+                % {"campaign": campaign, "end": campaign.notice_ends_on},
+                messages.SUCCESS,
+            )
+
+    @admin.action(description=_("Confirm the winners after the notice"), permissions=["change"])
+    def confirm_winners(self, request, queryset):
+        for campaign in queryset:
+            try:
+                count = honour_services.confirm_winners(
+                    campaign=campaign, today=timezone.localdate()
+                )
+            except ValidationError as error:
+                self.message_user(
+                    request, f"{campaign}: {'; '.join(error.messages)}", messages.ERROR
+                )
+                continue
+            self.message_user(
+                request,
+                _("%(campaign)s: %(count)d winners confirmed.")
+                % {"campaign": campaign, "count": count},
+                messages.SUCCESS,
+            )
+
+
+class NominationObjectionInline(ScopedInlineMixin, admin.TabularInline):
+    model = NominationObjection
+    fields = ["submitted_at", "name", "text", "status", "response"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Nomination)
+class NominationAdmin(PeopleFieldsMixin, CommunityScopedAdmin):
+    list_display = ["__str__", "campaign", "kind", "status", "open_objections"]
+    list_filter = ["campaign", "kind", "status"]
+    list_select_related = [
+        "campaign",
+        "household__building__compound",
+        "household__unit__building__compound",
+        "resident",
+        "building__compound",
+        "unit__building__compound",
+    ]
+    search_fields = ["citation", "resident__name"]
+    people_fields = ("household", "resident")
+    readonly_fields = ["status", "review_note", "reviewed_by", "reviewed_at"]
+    inlines = [NominationObjectionInline]
+    actions = ["shortlist", "reject"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(n_open=Count("objections", filter=Q(objections__status="open")))
+        )
+
+    @admin.display(description=_("open objections"), ordering="n_open")
+    def open_objections(self, obj):
+        return obj.n_open
+
+    @admin.action(description=_("Shortlist the selected nominations"), permissions=["change"])
+    def shortlist(self, request, queryset):
+        for nomination in queryset.select_related("campaign"):
+            try:
+                honour_services.review_nomination(
+                    nomination=nomination, shortlist=True, note="", user=request.user
+                )
+            except ValidationError as error:
+                self.message_user(
+                    request, f"{nomination}: {'; '.join(error.messages)}", messages.ERROR
+                )
+
+    @admin.action(description=_("Do not select the selected nominations"), permissions=["change"])
+    def reject(self, request, queryset):
+        for nomination in queryset.select_related("campaign"):
+            try:
+                honour_services.review_nomination(
+                    nomination=nomination,
+                    shortlist=False,
+                    note=str(_("Not selected at the review.")),
+                    user=request.user,
+                )
+            except ValidationError as error:
+                self.message_user(
+                    request, f"{nomination}: {'; '.join(error.messages)}", messages.ERROR
+                )
+
+
+@admin.register(NominationObjection)
+class NominationObjectionAdmin(CommunityScopedAdmin):
+    list_display = ["submitted_at", "nomination", "name", "status"]
+    list_filter = ["status"]
+    list_select_related = ["nomination__campaign"]
+    search_fields = ["text", "name"]
+    fields = ["nomination", "submitted_at", "name", "phone_masked", "text", "status", "response"]
+    readonly_fields = ["nomination", "submitted_at", "name", "phone_masked", "text"]
+
+    @admin.display(description=_("phone"))
+    def phone_masked(self, obj):
+        return mask_phone(obj.phone)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.status != NominationObjection.Status.OPEN:
+            return False  # settled: read only
+        return super().has_change_permission(request, obj)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.base_fields["response"].required = True
+        form.base_fields["status"].choices = [
+            c for c in NominationObjection.Status.choices if c[0] != "open"
+        ]
+        return form
+
+    def save_model(self, request, obj, form, change):
+        # The service writes the row (and withdraws the nomination when upheld).
+        upheld = obj.status == NominationObjection.Status.UPHELD
+        obj.status = NominationObjection.Status.OPEN
+        honour_services.settle_objection(
+            objection=obj, upheld=upheld, response=obj.response, user=request.user
+        )

@@ -1,0 +1,548 @@
+"""The back office for residents' requests: queues, the workflow actions, the calendar, figures.
+
+Queues are changelist filters (new, mine, overdue, open; by grid, by star). The change page is
+read-only: every change goes through an action (a service in governance/requests.py) that
+writes an event with the actor and the time.
+"""
+
+import datetime as dt
+
+from django import forms as django_forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+
+from community.access import home_community, scoped
+from community.admin_base import CommunityScopedAdmin
+from community.models import Grid
+from community.queries import public_community
+from community.validators import normalize_mobile
+from governance import metrics
+from governance import requests as services
+from governance.forms import requests as forms
+from governance.models import Star
+from governance.models.requests import (
+    CalendarDay,
+    RequestCategory,
+    RequestEvent,
+    RequestPhoto,
+    ServiceRequest,
+)
+
+Status = ServiceRequest.Status
+
+
+def mine_q(user) -> Q:
+    """Open requests given to the user, or to a star whose team they are on (no one named)."""
+    return Q(status__in=ServiceRequest.OPEN_STATUSES, assignee=user) | Q(
+        status__in=[Status.ASSIGNED, Status.IN_PROGRESS],
+        assignee__isnull=True,
+        star__members__user=user,
+    )
+
+
+class QueueFilter(admin.SimpleListFilter):
+    title = _("queue")
+    parameter_name = "queue"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("new", _("New (to accept)")),
+            ("mine", _("Mine")),
+            ("overdue", _("Overdue")),
+            ("open", _("All open")),
+            ("to_follow_up", _("To follow up")),
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == "new":
+            return queryset.filter(status=Status.SUBMITTED)
+        if value == "mine":
+            return queryset.filter(mine_q(request.user))
+        if value == "overdue":
+            return queryset.overdue()
+        if value == "open":
+            return queryset.open()
+        if value == "to_follow_up":
+            return queryset.filter(status=Status.RESOLVED)
+        return queryset
+
+
+class ScopedRelatedFilter(admin.RelatedFieldListFilter):
+    """A related-field filter listing only the user's own community's (and grids') rows."""
+
+    def field_choices(self, field, request, model_admin):
+        rows = scoped(field.related_model._default_manager.all(), request.user)
+        return [(row.pk, str(row)) for row in rows]
+
+
+class RequestEventInline(admin.TabularInline):
+    model = RequestEvent
+    fields = ["at", "kind", "actor", "from_status", "to_status", "note", "public_note"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    ordering = ["at", "id"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class RequestPhotoInline(admin.TabularInline):
+    model = RequestPhoto
+    fields = ["stage", "uploaded_at", "preview"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("photo"))
+    def preview(self, obj):
+        url = reverse(
+            "admin:governance_servicerequest_photo",
+            args=[obj.request_id, obj.pk],
+        )
+        return format_html('<a href="{}"><img src="{}" alt="" class="hx-thumb"></a>', url, url)
+
+
+ACTION_FORMS = {
+    "accept": forms.NoteForm,
+    "reject": forms.RejectForm,
+    "merge": forms.MergeForm,
+    "assign": forms.AssignForm,
+    "start": forms.NoteForm,
+    "resolve": forms.ResolveForm,
+    "follow_up": forms.FollowUpForm,
+    "close": forms.NoteForm,
+    "extend": forms.ExtendForm,
+}
+
+
+def _run_action(action, service_request, user, data):
+    """Call the service behind an action with the form's cleaned data."""
+    common = {"service_request": service_request, "actor": user}
+    if action == "accept":
+        return services.accept_request(**common, note=data["note"])
+    if action == "reject":
+        return services.reject_request(**common, reason=data["reason"])
+    if action == "merge":
+        return services.merge_request(
+            **common, duplicate_of=data["duplicate_of"], note=data["note"]
+        )
+    if action == "assign":
+        return services.assign_request(
+            **common,
+            assignee=data["assignee"],
+            star=data["star"],
+            grid=data["grid"],
+            note=data["note"],
+        )
+    if action == "start":
+        return services.start_request(**common, note=data["note"])
+    if action == "resolve":
+        return services.resolve_request(**common, note=data["note"], photos=data["photos"])
+    if action == "follow_up":
+        return services.follow_up_request(
+            **common,
+            note=data["note"],
+            solved=data["solved"],
+            satisfaction=data["satisfaction"],
+        )
+    if action == "close":
+        return services.close_request(**common, note=data["note"])
+    if action == "extend":
+        return services.extend_request(
+            **common, working_days=data["working_days"], reason=data["reason"]
+        )
+    raise Http404
+
+
+@admin.register(ServiceRequest)
+class ServiceRequestAdmin(CommunityScopedAdmin):
+    list_display = [
+        "reference",
+        "status_badge",
+        "category",
+        "compound",
+        "grid",
+        "star",
+        "assignee",
+        "channel",
+        "submitted_at",
+        "due_at",
+        "deadline",
+    ]
+    list_filter = [
+        QueueFilter,
+        "status",
+        ("grid", ScopedRelatedFilter),
+        ("star", ScopedRelatedFilter),
+        "category",
+        "channel",
+    ]
+    list_select_related = ["category", "compound", "grid", "star", "assignee"]
+    search_fields = ["reference", "description", "place_text"]
+    date_hierarchy = "submitted_at"
+    inlines = [RequestPhotoInline, RequestEventInline]
+    actions = ["accept_selected"]
+    change_form_template = "governance/requests/admin_change_form.html"
+    change_list_template = "governance/requests/admin_change_list.html"
+    fields = [
+        "reference",
+        "status",
+        "category",
+        "description",
+        "compound",
+        "building",
+        "unit",
+        "place_text",
+        "grid",
+        "star",
+        "assignee",
+        "requester_name",
+        "masked_phone",
+        "channel",
+        "submitted_at",
+        "due_at",
+        "original_due_at",
+        "extended_at",
+        "resolution_note",
+        "reject_reason",
+        "duplicate_of",
+        "rated_solved",
+        "satisfaction",
+        "rating_comment",
+        "reopen_count",
+        "created_by",
+    ]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related(*self.list_select_related)
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_badge(self, obj):
+        return format_html(
+            '<span class="hx-status hx-status-{}">{}</span>', obj.status, obj.get_status_display()
+        )
+
+    @admin.display(description=_("deadline"))
+    def deadline(self, obj):
+        if obj.is_overdue:
+            return format_html('<strong class="hx-overdue">{}</strong>', gettext("Overdue"))
+        if obj.resolved_at and obj.resolved_at > obj.due_at:
+            return gettext("Resolved late")
+        return ""
+
+    @admin.display(description=_("phone"))
+    def masked_phone(self, obj):
+        return obj.masked_phone
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        term = "".join(search_term.split())
+        if term:
+            try:
+                phone = normalize_mobile(term)
+            except ValidationError:
+                pass
+            else:
+                queryset |= self.get_queryset(request).filter(
+                    phone_index=services.phone_index(phone)
+                )
+        return queryset, may_have_duplicates
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    # --- custom views ----------------------------------------------------------------------
+
+    def get_urls(self):
+        info = f"{self.opts.app_label}_{self.opts.model_name}"
+        wrap = self.admin_site.admin_view
+        return [
+            path(
+                "<path:object_id>/act/<str:action>/",
+                wrap(self.action_view),
+                name=f"{info}_act",
+            ),
+            path(
+                "<path:object_id>/photo/<int:photo_id>/",
+                wrap(self.photo_view),
+                name=f"{info}_photo",
+            ),
+            path("figures/", wrap(self.figures_view), name=f"{info}_figures"),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id)
+        actions = []
+        if obj is not None and self.has_change_permission(request, obj):
+            actions = [
+                (name, services.ACTION_LABELS[name], reverse(
+                    "admin:governance_servicerequest_act", args=[obj.pk, name]
+                ))
+                for name in services.available_actions(obj)
+            ]  # fmt: skip
+        extra_context = {
+            **(extra_context or {}),
+            "request_actions": actions,
+            "show_save": False,
+            "show_save_and_continue": False,
+            "show_save_and_add_another": False,
+            "show_delete": False,
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def action_view(self, request, object_id, action):
+        obj = self.get_object(request, object_id)
+        if obj is None:
+            raise Http404
+        if action not in ACTION_FORMS:
+            raise Http404
+        if not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        change_url = reverse("admin:governance_servicerequest_change", args=[obj.pk])
+        if action not in services.available_actions(obj):
+            error = (
+                services._refuse(obj, action)
+                if obj.status not in services.ALLOWED_FROM[action]
+                else ValidationError(
+                    gettext("Request %(reference)s has already had its one extension.")
+                    % {"reference": obj.reference}
+                )
+            )
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return redirect(change_url)
+        form_class = ACTION_FORMS[action]
+        kwargs = {"service_request": obj} if action in ("merge", "assign") else {}
+        if request.method == "POST":
+            form = form_class(request.POST, request.FILES, **kwargs)
+            if form.is_valid():
+                try:
+                    _run_action(action, obj, request.user, form.cleaned_data)
+                except ValidationError as error:
+                    forms.add_service_error(form, error)
+                else:
+                    self.message_user(
+                        request,
+                        gettext("%(reference)s: %(action)s done.")
+                        % {"reference": obj.reference, "action": services.ACTION_LABELS[action]},
+                        messages.SUCCESS,
+                    )
+                    return redirect(change_url)
+        else:
+            form = form_class(**kwargs)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": obj,
+            "title": f"{obj.reference} · {services.ACTION_LABELS[action]}",
+            "form": form,
+            "action_label": services.ACTION_LABELS[action],
+            "change_url": change_url,
+            "multipart": action == "resolve",
+        }
+        return TemplateResponse(request, "governance/requests/admin_action.html", context)
+
+    def photo_view(self, request, object_id, photo_id):
+        obj = self.get_object(request, object_id)
+        if obj is None or not self.has_view_or_change_permission(request, obj):
+            raise Http404
+        photo = RequestPhoto.objects.filter(request=obj, pk=photo_id).first()
+        if photo is None:
+            raise Http404
+        response = FileResponse(photo.image.open("rb"), content_type="image/jpeg")
+        response["Cache-Control"] = "private, max-age=3600"
+        return response
+
+    def add_view(self, request, form_url="", extra_context=None):
+        """Staff file a request for a resident who came in or called."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        community = home_community(request.user) or (
+            public_community() if request.user.is_superuser else None
+        )
+        if community is None:
+            raise PermissionDenied
+        if request.method == "POST":
+            form = forms.StaffRequestForm(request.POST, request.FILES, community=community)
+            if form.is_valid():
+                data = form.cleaned_data
+                try:
+                    obj = services.submit_request(
+                        community=community,
+                        category=data["category"],
+                        description=data["description"],
+                        phone=data["phone"],
+                        consent=data["consent"],
+                        requester_name=data["requester_name"],
+                        compound=data["compound"],
+                        building=data["building"],
+                        unit=data["unit"],
+                        place_text=data["place_text"],
+                        photos=data["photos"],
+                        channel=data["channel"],
+                        actor=request.user,
+                    )
+                except ValidationError as error:
+                    forms.add_service_error(form, error)
+                else:
+                    self.message_user(
+                        request,
+                        gettext("Request %(reference)s filed.") % {"reference": obj.reference},
+                        messages.SUCCESS,
+                    )
+                    return redirect("admin:governance_servicerequest_change", obj.pk)
+        else:
+            form = forms.StaffRequestForm(community=community)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": gettext("File a request for a resident"),
+            "form": form,
+            "action_label": gettext("File the request"),
+            "change_url": reverse("admin:governance_servicerequest_changelist"),
+            "multipart": True,
+        }
+        return TemplateResponse(request, "governance/requests/admin_action.html", context)
+
+    def figures_view(self, request):
+        """Requests and disputes for a month, quarter or year: in total, per grid, per star."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        community = home_community(request.user) or (
+            public_community() if request.user.is_superuser else None
+        )
+        if community is None:
+            raise PermissionDenied
+        today = timezone.localdate()
+        try:
+            year = int(request.GET.get("year") or today.year)
+            month = int(request.GET["month"]) if request.GET.get("month") else None
+            quarter = int(request.GET["quarter"]) if request.GET.get("quarter") else None
+            start, end = metrics.period_bounds(year, month=month, quarter=quarter)
+        except (ValueError, KeyError):
+            raise Http404 from None
+        grids = dict(Grid.objects.filter(community=community).values_list("id", "name"))
+        stars = dict(Star.objects.filter(community=community).values_list("id", "name"))
+        figures = {
+            key: metrics.request_figures(community=community, start=start, end=end, group_by=key)
+            for key in (None, "grid", "star")
+        }
+        disputes = {
+            key: metrics.dispute_figures(community=community, start=start, end=end, group_by=key)
+            for key in (None, "grid", "star")
+        }
+        names = {"grid": grids, "star": stars}
+        for key in ("grid", "star"):
+            for row in figures[key] + disputes[key]:
+                row.name = names[key].get(row.key) or gettext("(none)")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": gettext("Request and dispute figures"),
+            "start": start,
+            "end": end - dt.timedelta(days=1),
+            "year": year,
+            "month": month,
+            "quarter": quarter,
+            "total": figures[None][0],
+            "by_grid": figures["grid"],
+            "by_star": figures["star"],
+            "dispute_total": disputes[None][0],
+            "disputes_by_grid": disputes["grid"],
+            "disputes_by_star": disputes["star"],
+            "consultations": metrics.legal_consultation_count(
+                community=community, start=start, end=end
+            ),
+            "months": range(1, 13),
+            "quarters": range(1, 5),
+        }
+        return TemplateResponse(request, "governance/requests/admin_figures.html", context)
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "queue_counts": self._queue_counts(request),
+        }
+        return super().changelist_view(request, extra_context)
+
+    def _queue_counts(self, request):
+        now = timezone.now()
+        base = scoped(ServiceRequest.objects.all(), request.user)
+        return base.aggregate(
+            new=Count("id", filter=Q(status=Status.SUBMITTED)),
+            mine=Count("id", filter=mine_q(request.user), distinct=True),
+            overdue=Count("id", filter=Q(status__in=ServiceRequest.OPEN_STATUSES, due_at__lt=now)),
+        )
+
+    @admin.action(description=_("Accept the selected requests"), permissions=["change"])
+    def accept_selected(self, request, queryset):
+        accepted, refused = 0, []
+        for obj in queryset:
+            try:
+                services.accept_request(service_request=obj, actor=request.user)
+                accepted += 1
+            except ValidationError as error:
+                refused.append(" ".join(error.messages))
+        if accepted:
+            self.message_user(
+                request,
+                ngettext("%(count)d request accepted.", "%(count)d requests accepted.", accepted)
+                % {"count": accepted},
+                messages.SUCCESS,
+            )
+        for message in refused:
+            self.message_user(request, message, messages.ERROR)
+
+
+@admin.register(RequestCategory)
+class RequestCategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "name_en", "deadline_class", "star_code", "order", "is_active"]
+    list_editable = ["order", "is_active"]
+    list_filter = ["deadline_class", "is_active"]
+    search_fields = ["name", "name_en"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "star_code":
+            return django_forms.ChoiceField(
+                label=db_field.verbose_name,
+                choices=[("", "—"), *Star.Code.choices],
+                required=False,
+                help_text=db_field.help_text,
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def has_delete_permission(self, request, obj=None):
+        # Requests keep their category: retire a category by unticking “offered on the form”.
+        return False
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(admin.ModelAdmin):
+    list_display = ["date", "kind", "name"]
+    list_filter = ["kind"]
+    search_fields = ["name"]
+    date_hierarchy = "date"

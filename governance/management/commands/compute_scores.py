@@ -1,0 +1,42 @@
+"""Calculate (or refresh) the six stars' monthly scores; locked months stay as they are.
+
+    python manage.py compute_scores [--month 2024-05] [--community hongxing]
+
+Idempotent: run it nightly by cron for the current and the previous month.
+"""
+
+import datetime
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from community.models import Community
+from governance.scoring import compute_month
+
+
+class Command(BaseCommand):
+    help = "Calculate the monthly star scores (default: this month and the previous one)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--month", action="append", help="YYYY-MM; may be repeated.")
+        parser.add_argument("--community", help="Slug of one community (default: all).")
+
+    def handle(self, *args, **options):
+        if options["month"]:
+            try:
+                months = [datetime.date.fromisoformat(f"{value}-01") for value in options["month"]]
+            except ValueError as error:
+                raise CommandError(f"--month: {error}") from None
+        else:
+            this_month = timezone.localdate().replace(day=1)
+            previous = (this_month - datetime.timedelta(days=1)).replace(day=1)
+            months = [previous, this_month]
+        communities = Community.objects.order_by("id")
+        if options["community"]:
+            communities = communities.filter(slug=options["community"])
+            if not communities.exists():
+                raise CommandError(f"No community {options['community']!r}.")
+        for community in communities:
+            for month in months:
+                scores = compute_month(community=community, month=month)
+                self.stdout.write(f"{community.slug} {month:%Y-%m}: {len(scores)} scores")

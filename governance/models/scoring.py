@@ -1,0 +1,562 @@
+"""Monthly scores (月评比) and the quarterly assessment (季考核) of the six stars.
+
+The arithmetic lives in governance/scoring.py; these tables hold its inputs (indicators,
+manual values, veto events, the scoring rule) and its explained results.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+# Default bands: share of the target reached (percent) -> points (domain.md §3).
+DEFAULT_BANDS = [[100, 100], [90, 80], [80, 60]]
+
+
+def default_bands():
+    return [list(band) for band in DEFAULT_BANDS]
+
+
+def validate_bands(value):
+    """[[threshold %, points], ...]: numbers, thresholds strictly decreasing, points 0..100."""
+    message = _(
+        "Bands must be a list of [share of target in %, points] pairs, e.g. "
+        "[[100, 100], [90, 80], [80, 60]], with the shares decreasing."
+    )
+    if not isinstance(value, list) or not value:
+        raise ValidationError(message, code="bands")
+    previous = None
+    for band in value:
+        if (
+            not isinstance(band, list | tuple)
+            or len(band) != 2
+            or not all(isinstance(x, int | float) and not isinstance(x, bool) for x in band)
+        ):
+            raise ValidationError(message, code="bands")
+        threshold, points = band
+        if threshold < 0 or not 0 <= points <= 100:
+            raise ValidationError(message, code="bands")
+        if previous is not None and threshold >= previous:
+            raise ValidationError(message, code="bands")
+        previous = threshold
+
+
+def month_validator(value):
+    if value is not None and value.day != 1:
+        raise ValidationError(_("Use the first day of the month."), code="month")
+
+
+class ScoringRule(models.Model):
+    """The weights of the monthly score, valid from a month on (the latest one applies)."""
+
+    community = models.ForeignKey(
+        "community.Community",
+        on_delete=models.CASCADE,
+        related_name="scoring_rules",
+        verbose_name=_("community"),
+    )
+    valid_from = models.DateField(
+        _("valid from (month)"), validators=[month_validator], help_text=_("First day of a month.")
+    )
+    weight_objective = models.DecimalField(
+        _("weight of the objective part"),
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("0.50"),
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+    )
+    weight_review = models.DecimalField(
+        _("weight of the secretary's review"),
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("0.20"),
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+    )
+    weight_satisfaction = models.DecimalField(
+        _("weight of resident satisfaction"),
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("0.30"),
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+    )
+    bonus_cap = models.DecimalField(
+        _("largest bonus"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("10"),
+        validators=[MinValueValidator(0), MaxValueValidator(10)],
+    )
+    deduction_per_task = models.DecimalField(
+        _("deduction per overdue weekly task"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("1"),
+        validators=[MinValueValidator(0)],
+    )
+    deduction_cap = models.DecimalField(
+        _("largest deduction"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("10"),
+        validators=[MinValueValidator(0)],
+    )
+    max_score = models.DecimalField(
+        _("highest score"), max_digits=5, decimal_places=2, default=Decimal("110")
+    )
+
+    class Meta:
+        verbose_name = _("scoring rule")
+        verbose_name_plural = _("scoring rules")
+        ordering = ["community", "-valid_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community", "valid_from"], name="scoringrule_unique_month"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.valid_from:%Y-%m}"
+
+    def clean(self):
+        total = (
+            (self.weight_objective or 0)
+            + (self.weight_review or 0)
+            + (self.weight_satisfaction or 0)
+        )
+        if total != 1:
+            raise ValidationError(_("The three weights must add up to 1."), code="weights")
+
+
+class IndicatorQuerySet(models.QuerySet):
+    def for_community(self, community):
+        return self.filter(community=community)
+
+    def active(self):
+        return self.filter(is_active=True)
+
+
+class Indicator(models.Model):
+    """A star's monthly indicator: where its actual comes from, its target, weight and bands."""
+
+    class Source(models.TextChoices):
+        LEDGER_COUNT = "ledger_count", _("Number of ledger entries (of a kind)")
+        LEDGER_SUM = "ledger_sum", _("Sum of a ledger figure")
+        RATE = "rate", _("Rate from another module (%)")
+        MANUAL = "manual", _("Value entered by hand")
+
+    class Figure(models.TextChoices):
+        PARTICIPANTS = "participants", _("participants")
+        HOUSEHOLDS_REACHED = "households_reached", _("households reached")
+        BROCHURES = "brochures", _("brochures handed out")
+        ONLINE_POSTS = "online_posts", _("online posts")
+
+    community = models.ForeignKey(
+        "community.Community",
+        on_delete=models.CASCADE,
+        related_name="indicators",
+        verbose_name=_("community"),
+    )
+    star = models.ForeignKey(
+        "governance.Star",
+        on_delete=models.CASCADE,
+        related_name="indicators",
+        verbose_name=_("star"),
+    )
+    name = models.CharField(_("name"), max_length=100)
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices)
+    kind = models.CharField(
+        _("ledger kind"),
+        max_length=20,
+        blank=True,
+        help_text=_("For ledger sources: count or sum only entries of this kind (empty: all)."),
+    )
+    figure = models.CharField(
+        _("ledger figure"),
+        max_length=20,
+        choices=Figure.choices,
+        blank=True,
+        help_text=_("For a sum of a ledger figure."),
+    )
+    rate_key = models.CharField(
+        _("rate"),
+        max_length=50,
+        blank=True,
+        help_text=_("For a rate: the key of the rate another module provides."),
+    )
+    monthly_target = models.DecimalField(
+        _("monthly target"),
+        max_digits=10,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01"))],
+        help_text=_("For a rate: the target in percent (e.g. 95)."),
+    )
+    weight = models.DecimalField(
+        _("weight"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("1"),
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+    bands = models.JSONField(
+        _("bands"),
+        default=default_bands,
+        validators=[validate_bands],
+        help_text=_("[share of target in %, points] pairs, highest first: [[100, 100], [90, 80]]."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = IndicatorQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        ordering = ["star__order", "order", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(source="ledger_count")
+                | Q(source="ledger_sum", figure__gt="")
+                | Q(source="rate", rate_key__gt="")
+                | Q(source="manual"),
+                name="indicator_source_complete",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.star} · {self.name}"
+
+    def clean(self):
+        from governance.models.work import WorkLog
+
+        if self.source == self.Source.LEDGER_SUM and not self.figure:
+            raise ValidationError({"figure": _("Choose the ledger figure to add up.")})
+        if self.source == self.Source.RATE and not self.rate_key:
+            raise ValidationError({"rate_key": _("Choose the rate.")})
+        if self.kind and self.kind not in WorkLog.Kind.values:
+            raise ValidationError({"kind": _("Unknown ledger kind.")})
+        if self.star_id and self.community_id and self.star.community_id != self.community_id:
+            raise ValidationError({"star": _("The star belongs to another community.")})
+
+
+class ManualValue(models.Model):
+    """The month's value of an indicator whose source is "entered by hand"."""
+
+    indicator = models.ForeignKey(
+        Indicator,
+        on_delete=models.CASCADE,
+        related_name="manual_values",
+        verbose_name=_("indicator"),
+        limit_choices_to={"source": Indicator.Source.MANUAL},
+    )
+    month = models.DateField(_("month"), validators=[month_validator])
+    value = models.DecimalField(_("value"), max_digits=12, decimal_places=2)
+    note = models.CharField(_("source of the figure"), max_length=300, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("entered by"),
+    )
+    entered_at = models.DateTimeField(_("entered"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("manual indicator value")
+        verbose_name_plural = _("manual indicator values")
+        ordering = ["-month", "indicator"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "month"], name="manualvalue_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} {self.month:%Y-%m}: {self.value}"
+
+
+class VetoEvent(models.Model):
+    """一票否决: an incident that zeroes the star's month and withdraws it for the quarter."""
+
+    class Kind(models.TextChoices):
+        SAFETY = "safety", _("Major safety incident")
+        MASS = "mass", _("Mass incident")
+        UNITY = "unity", _("Ethnic-unity incident")
+        DISCIPLINE = "discipline", _("Discipline case")
+        OTHER = "other", _("Other")
+
+    community = models.ForeignKey(
+        "community.Community",
+        on_delete=models.CASCADE,
+        related_name="veto_events",
+        verbose_name=_("community"),
+    )
+    star = models.ForeignKey(
+        "governance.Star",
+        on_delete=models.CASCADE,
+        related_name="veto_events",
+        verbose_name=_("star"),
+    )
+    date = models.DateField(_("date"))
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    description = models.TextField(_("what happened"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("veto event")
+        verbose_name_plural = _("veto events")
+        ordering = ["-date", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.get_kind_display()}"
+
+
+class MonthlyScoreQuerySet(models.QuerySet):
+    def for_community(self, community):
+        return self.filter(community=community)
+
+    def for_month(self, month):
+        return self.filter(month=month)
+
+
+class MonthlyScore(models.Model):
+    """One star's score for one month: S = wO·O + wR·R + wC·C + B − D (0 on a veto)."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        REVIEWED = "reviewed", _("Reviewed")
+        LOCKED = "locked", _("Locked")
+
+    community = models.ForeignKey(
+        "community.Community",
+        on_delete=models.CASCADE,
+        related_name="monthly_scores",
+        verbose_name=_("community"),
+    )
+    star = models.ForeignKey(
+        "governance.Star",
+        on_delete=models.CASCADE,
+        related_name="monthly_scores",
+        verbose_name=_("star"),
+    )
+    month = models.DateField(_("month"), validators=[month_validator])
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default="draft")
+    objective = models.DecimalField(
+        _("objective part (O)"), max_digits=6, decimal_places=2, default=0
+    )
+    review = models.DecimalField(
+        _("secretary's review (R)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    review_comment = models.TextField(_("review comment"), blank=True)
+    satisfaction = models.DecimalField(
+        _("resident satisfaction (C)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    bonus = models.DecimalField(
+        _("bonus (B)"),
+        max_digits=5,
+        decimal_places=2,
+        default=0,
+        validators=[MinValueValidator(0), MaxValueValidator(10)],
+    )
+    bonus_reason = models.CharField(_("reason for the bonus"), max_length=300, blank=True)
+    overdue_tasks = models.PositiveIntegerField(_("overdue weekly tasks"), default=0)
+    deduction = models.DecimalField(_("deduction (D)"), max_digits=5, decimal_places=2, default=0)
+    vetoed = models.BooleanField(_("veto"), default=False)
+    total = models.DecimalField(_("score"), max_digits=6, decimal_places=2, default=0)
+    rank = models.PositiveSmallIntegerField(_("rank"), null=True, blank=True)
+    stale = models.BooleanField(
+        _("stale"),
+        default=False,
+        help_text=_("A record behind the score changed after it was calculated."),
+    )
+    weights = models.JSONField(
+        _("weights used"), default=dict, help_text=_("The scoring rule the score was built with.")
+    )
+    computed_at = models.DateTimeField(_("calculated"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    locked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("locked by"),
+    )
+    locked_at = models.DateTimeField(_("locked"), null=True, blank=True)
+
+    objects = MonthlyScoreQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("monthly score")
+        verbose_name_plural = _("monthly scores")
+        ordering = ["-month", "rank", "star__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["star", "month"], name="monthlyscore_unique"),
+        ]
+        indexes = [models.Index(fields=["community", "month"], name="monthlyscore_month")]
+        permissions = [
+            ("review_monthlyscore", _("Can review monthly star scores")),
+            ("lock_monthlyscore", _("Can lock and reopen a month's star scores")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.star} {self.month:%Y-%m}"
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "governance:score-detail",
+            kwargs={"star_code": self.star.code, "month": f"{self.month:%Y-%m}"},
+        )
+
+    @property
+    def is_locked(self) -> bool:
+        return self.state == self.State.LOCKED
+
+
+class IndicatorResult(models.Model):
+    """How one indicator scored in a monthly score: kept so the score stays explainable."""
+
+    score = models.ForeignKey(
+        MonthlyScore, on_delete=models.CASCADE, related_name="results", verbose_name=_("score")
+    )
+    indicator = models.ForeignKey(
+        Indicator,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="results",
+        verbose_name=_("indicator"),
+    )
+    name = models.CharField(_("indicator"), max_length=100)
+    source = models.CharField(_("source"), max_length=20, choices=Indicator.Source.choices)
+    available = models.BooleanField(_("available"), default=True)
+    actual = models.DecimalField(_("actual"), max_digits=14, decimal_places=2, null=True)
+    numerator = models.PositiveIntegerField(_("numerator"), null=True)
+    denominator = models.PositiveIntegerField(_("denominator"), null=True)
+    target = models.DecimalField(_("target"), max_digits=10, decimal_places=2)
+    share = models.DecimalField(
+        _("share of target (%)"), max_digits=10, decimal_places=2, null=True
+    )
+    band = models.DecimalField(_("band (%)"), max_digits=6, decimal_places=2, null=True)
+    points = models.DecimalField(_("points"), max_digits=6, decimal_places=2, default=0)
+    weight = models.DecimalField(_("weight"), max_digits=5, decimal_places=2)
+    records_url = models.CharField(_("records"), max_length=500, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("indicator result")
+        verbose_name_plural = _("indicator results")
+        ordering = ["score", "order", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LockedChange(models.Model):
+    """A change to a record of a locked month: who made it, why, and which score it touched."""
+
+    score = models.ForeignKey(
+        MonthlyScore,
+        on_delete=models.CASCADE,
+        related_name="locked_changes",
+        verbose_name=_("score"),
+    )
+    record = models.CharField(_("record"), max_length=200)
+    action = models.CharField(_("change"), max_length=50)
+    reason = models.TextField(_("reason"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("change to a locked month")
+        verbose_name_plural = _("changes to locked months")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.score}: {self.record}"
+
+
+class QuarterlyAssessment(models.Model):
+    """季考核: the mean of the star's three monthly scores, whether it is lit, and its grade."""
+
+    class Status(models.TextChoices):
+        LIT = "lit", _("Lit (亮星)")
+        KEPT = "kept", _("Not lit, kept")
+        WITHDRAWN = "withdrawn", _("Withdrawn (摘星)")
+
+    class Grade(models.TextChoices):
+        EXCELLENT = "excellent", _("Excellent (90 and above)")
+        GOOD = "good", _("Good (80 to 89)")
+        FAIR = "fair", _("Fair (70 to 79)")
+        PASS = "pass", _("Pass (60 to 69)")
+        FAIL = "fail", _("Fail (below 60)")
+
+    community = models.ForeignKey(
+        "community.Community",
+        on_delete=models.CASCADE,
+        related_name="quarterly_assessments",
+        verbose_name=_("community"),
+    )
+    star = models.ForeignKey(
+        "governance.Star",
+        on_delete=models.CASCADE,
+        related_name="quarterly_assessments",
+        verbose_name=_("star"),
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    quarter = models.PositiveSmallIntegerField(
+        _("quarter"), validators=[MinValueValidator(1), MaxValueValidator(4)]
+    )
+    mean_score = models.DecimalField(_("mean score"), max_digits=6, decimal_places=2)
+    months_scored = models.PositiveSmallIntegerField(_("months scored"), default=0)
+    vetoed = models.BooleanField(_("veto in the quarter"), default=False)
+    status = models.CharField(_("result"), max_length=10, choices=Status.choices)
+    grade = models.CharField(_("grade"), max_length=10, choices=Grade.choices)
+    remarks = models.TextField(_("secretary's remarks"), blank=True)
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("assessed by"),
+    )
+    assessed_at = models.DateTimeField(_("assessed"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("quarterly assessment")
+        verbose_name_plural = _("quarterly assessments")
+        ordering = ["-year", "-quarter", "star__order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["star", "year", "quarter"], name="quarterlyassessment_unique"
+            ),
+        ]
+        permissions = [("assess_quarterlyassessment", _("Can make the quarterly assessment"))]
+
+    def __str__(self) -> str:
+        return f"{self.star} {self.year}Q{self.quarter}"

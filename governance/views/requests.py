@@ -1,0 +1,181 @@
+"""Residents' request pages: submit (/requests/new/), the success page, track and rate."""
+
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from community.queries import community_for_request
+from governance.forms.requests import RatingForm, RequestForm, TrackForm, add_service_error
+from governance.models import ServiceRequest
+from governance.requests import (
+    can_rate,
+    find_for_tracking,
+    public_timeline,
+    rate_request,
+    submit_request,
+)
+
+SUBMITTED_KEY = "hx_request_submitted"
+TRACKED_KEY = "hx_request_tracked"
+# (attempts, seconds) per client IP; settings may override them.
+DEFAULT_LIMITS = {
+    "request_submit": (10, 3600),
+    "request_track": (20, 600),
+    "request_track_reference": (10, 3600),
+}
+
+
+def _client_ip(request) -> str:
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def hit_limit(scope: str, key: str) -> bool:
+    """Count one attempt in a fixed window (Django cache); True once the limit is passed."""
+    limit, window = getattr(settings, "HX_RATE_LIMITS", {}).get(scope, DEFAULT_LIMITS[scope])
+    cache_key = f"hx-limit:{scope}:{key}:{int(time.time() // window)}"
+    cache.add(cache_key, 0, window)
+    try:
+        count = cache.incr(cache_key)
+    except ValueError:  # expired between add() and incr()
+        cache.set(cache_key, 1, window)
+        count = 1
+    return count > limit
+
+
+def _community(request):
+    community = community_for_request(request)
+    if community is None:
+        raise Http404
+    return community
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def request_new(request):
+    community = _community(request)
+    status, limit_message = 200, ""
+    if request.method == "POST":
+        form = RequestForm(request.POST, request.FILES, community=community)
+        if hit_limit("request_submit", _client_ip(request)):
+            # Keep what was typed, but validate (and decode photos) no more.
+            typed = {k: v for k, v in request.POST.items() if k not in ("website", "consent")}
+            form = RequestForm(initial=typed, community=community)
+            limit_message = _(
+                "You have sent many requests in a short time. Please wait a while and try "
+                "again, or call the community office."
+            )
+            status = 429
+        elif form.is_valid():
+            data = form.cleaned_data
+            try:
+                service_request = submit_request(
+                    community=community,
+                    category=data["category"],
+                    description=data["description"],
+                    phone=data["phone"],
+                    consent=data["consent"],
+                    requester_name=data["requester_name"],
+                    compound=data["compound"],
+                    building=data["building"],
+                    unit=data["unit"],
+                    place_text=data["place_text"],
+                    photos=data["photos"],
+                )
+            except ValidationError as error:
+                add_service_error(form, error)
+            else:
+                request.session[SUBMITTED_KEY] = service_request.reference
+                return redirect("governance:request-submitted")
+        if status == 200:
+            status = 400
+    else:
+        form = RequestForm(community=community)
+    return render(
+        request,
+        "governance/requests/request_form.html",
+        {"form": form, "community": community, "limit_message": limit_message},
+        status=status,
+    )
+
+
+@never_cache
+def request_submitted(request):
+    reference = request.session.get(SUBMITTED_KEY)
+    if not reference:
+        return redirect("governance:request-new")
+    return render(request, "governance/requests/request_submitted.html", {"reference": reference})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def request_track(request):
+    community = _community(request)
+    form, rating_form, status, limit_message = TrackForm(), None, 200, ""
+    action = request.POST.get("action", "lookup")
+    if request.method == "POST" and action == "lookup":
+        form = TrackForm(request.POST)
+        if hit_limit("request_track", _client_ip(request)):
+            form = TrackForm(initial={"reference": request.POST.get("reference", "")})
+            limit_message = _("Too many attempts. Please wait ten minutes and try again.")
+            status = 429
+        elif form.is_valid():
+            reference = form.cleaned_data["reference"]
+            found = None
+            if not hit_limit("request_track_reference", reference):
+                found = find_for_tracking(
+                    community=community, reference=reference, last4=form.cleaned_data["last4"]
+                )
+            if found is not None:
+                request.session[TRACKED_KEY] = found.pk
+                return redirect("governance:request-track")
+            form.add_error(
+                None,
+                _(
+                    "No request matches this reference and these 4 digits. Check both and try "
+                    "again."
+                ),
+            )
+            status = 404
+        else:
+            status = 400
+    elif request.method == "POST" and action == "forget":
+        request.session.pop(TRACKED_KEY, None)
+        return redirect("governance:request-track")
+
+    service_request = None
+    tracked = request.session.get(TRACKED_KEY)
+    if tracked:
+        service_request = (
+            ServiceRequest.objects.filter(community=community, pk=tracked)
+            .select_related("category", "duplicate_of")
+            .first()
+        )
+    if service_request is not None and can_rate(service_request):
+        rating_form = RatingForm()
+        if request.method == "POST" and action == "rate":
+            rating_form = RatingForm(request.POST)
+            if rating_form.is_valid():
+                try:
+                    rate_request(service_request=service_request, **rating_form.cleaned_data)
+                except ValidationError as error:
+                    rating_form.add_error(None, error)
+                else:
+                    messages.success(request, _("Thank you for your rating."))
+                    return redirect("governance:request-track")
+            status = 400
+    context = {
+        "form": form,
+        "service_request": service_request,
+        "timeline": public_timeline(service_request) if service_request else [],
+        "rating_form": rating_form,
+        "limit_message": limit_message,
+    }
+    return render(request, "governance/requests/request_track.html", context, status=status)
