@@ -56,5 +56,21 @@ messages: install-test
 bench-registry: install-test
 	$(TEST_ENV) $(BIN)/python bench/registry_import.py $(ARGS)
 
+# The whole benchmark suite (docs/benchmarks.md): page throughput under gunicorn + wrk at 1x
+# and 10x data, the admin at division scale vs 1/100 (both on local PostgreSQL, databases
+# portal_perf_bench_*, generated once by `manage.py generate_scale_data`), then the registry
+# import and the monthly scores; bench/report.py writes the figures into docs/benchmarks.md.
+# Takes 20-30 minutes the first time (data generation), about 15 afterwards.
+BENCH_OUT ?= /tmp/hx-bench
+.PHONY: bench
+bench: install-test
+	mkdir -p $(BENCH_OUT)
+	$(BIN)/python bench/throughput.py --json $(BENCH_OUT)/throughput.json; echo $$? > $(BENCH_OUT)/throughput.rc
+	$(BIN)/python bench/admin_scale.py --json $(BENCH_OUT)/admin.json; echo $$? > $(BENCH_OUT)/admin.rc
+	$(TEST_ENV) $(BIN)/python bench/registry_import.py > $(BENCH_OUT)/registry.txt 2>&1; echo $$? > $(BENCH_OUT)/registry.rc
+	$(BIN)/python bench/scores.py --rows 1000000 > $(BENCH_OUT)/scores.txt 2>&1; echo $$? > $(BENCH_OUT)/scores.rc
+	$(BIN)/python bench/report.py $(BENCH_OUT) docs/benchmarks.md
+	@! grep -qv '^0$$' $(BENCH_OUT)/*.rc || (echo "a benchmark missed its goal: see $(BENCH_OUT)" && false)
+
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

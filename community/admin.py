@@ -44,8 +44,10 @@ from community.models import (
     Visit,
     VolunteerService,
 )
+from community.paginator import EstimatedCountPaginator
 from community.resources import LedgerXLSX, ResidentResource, error_lines, imported_ids
 from community.search import mask_search_term, search_households, search_residents
+from community.uploads import SpreadsheetRefused
 from governance.models import Star
 
 SENSITIVE = "community.view_sensitive_data"
@@ -277,7 +279,9 @@ class HouseholdAdmin(CommunityScopedAdmin):
         return (
             super()
             .get_queryset(request)
-            .select_related("building__compound", "building__grid", "unit", "head")
+            .select_related(
+                "building__compound", "building__grid", "unit__building__compound", "head"
+            )
             .defer("contact_phone", "head__id_number", "head__phone")
             .annotate(resident_total=Count("residents"))
         )
@@ -327,6 +331,7 @@ class ResidentAdmin(ImportExportMixin, CommunityScopedAdmin):
     autocomplete_fields = ["household"]
     list_per_page = 50
     show_full_result_count = False
+    paginator = EstimatedCountPaginator
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_place()
@@ -460,6 +465,12 @@ class ResidentAdmin(ImportExportMixin, CommunityScopedAdmin):
         # All rows or none: a row that fails at confirmation time rolls everything back.
         data_kwargs["rollback_on_validation_errors"] = True
         return data_kwargs
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        if isinstance(e, SpreadsheetRefused):  # too big, a zip bomb…: say so (community/uploads)
+            form.add_error("import_file", str(e))
+        else:
+            super().add_data_read_fail_error_to_form(form, e)
 
     def import_action(self, request, **kwargs):
         response = super().import_action(request, **kwargs)

@@ -5,13 +5,91 @@ rows of other communities (and, for grid workers, other grids) are invisible and
 foreign-key choices are limited the same way; a new row gets the editor's community.
 """
 
+import hashlib
+import json
+
+from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import flatten_fieldsets
+from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 from community.access import SCOPES, home_community, scoped
 
+VERSION_FIELD = "record_version"
 
-class CommunityScopedAdmin(admin.ModelAdmin):
+
+def record_version(obj) -> str:
+    """A fingerprint of the row as loaded: it changes whenever anybody saves the row."""
+    row = {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
+    text = json.dumps(row, sort_keys=True, cls=DjangoJSONEncoder, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def current_version(model, pk) -> str:
+    """The row's fingerprint now. On PostgreSQL the row stays locked until the admin's
+    transaction ends; SQLite's IMMEDIATE transactions already serialise writers."""
+    if connection.features.has_select_for_update:
+        rows = model._base_manager.filter(pk=pk).order_by().select_for_update(of=("self",))
+        list(rows.values_list("pk"))
+        return record_version(model._base_manager.get(pk=pk))
+    return None
+
+
+class OptimisticLockingMixin:
+    """Two people editing one record: the form carries the fingerprint of the row it was
+    opened on; saving checks it against the row (locked, inside the admin's transaction) and
+    refuses with a clear message if somebody else saved in between, so no update is lost."""
+
+    optimistic_locking = True
+
+    def _versioned_form(self, base, obj):
+        model = self.model
+        # obj was just read by the change view: on a POST, that is the row as it is now.
+        version = record_version(obj)
+
+        def clean(form):
+            cleaned = base.clean(form)
+            sent = form.data.get(VERSION_FIELD)
+            if sent and sent != (current_version(model, obj.pk) or version):
+                raise ValidationError(
+                    _(
+                        "Somebody else saved this record after you opened it. Your changes "
+                        "were not saved: open the record again to see theirs, then redo yours."
+                    ),
+                    code="conflict",
+                )
+            return cleaned
+
+        field = forms.CharField(
+            widget=forms.HiddenInput,
+            required=False,
+            initial=version,
+        )
+        return type(base.__name__, (base,), {VERSION_FIELD: field, "clean": clean})
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if self.optimistic_locking and obj is not None and obj.pk is not None:
+            kwargs["form"] = self._versioned_form(kwargs.get("form") or self.form, obj)
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if not (self.optimistic_locking and obj is not None and obj.pk is not None):
+            return fieldsets
+        if VERSION_FIELD in flatten_fieldsets(fieldsets):
+            return fieldsets
+        if not self.has_change_permission(request, obj):
+            return fieldsets  # read-only: nothing to save, nothing to check
+        (name, options), *rest = fieldsets
+        first = (name, {**options, "fields": [*options["fields"], VERSION_FIELD]})
+        return [first, *rest]
+
+
+class CommunityScopedAdmin(OptimisticLockingMixin, admin.ModelAdmin):
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
         # Django redirects to the index with "does not exist"; out-of-scope rows answer 404
         # like missing ones, so nobody learns whether another grid's record exists.

@@ -29,3 +29,7 @@ class CommunityConfig(AppConfig):
         access.register_scope(self.get_model("PartyMember"), community="community")
         access.register_scope(self.get_model("VolunteerService"), community="community")
         access.register_scope(self.get_model("AccessLog"), community="community")
+        access.register_scope(self.get_model("AuditEvent"), community="community")
+        from community import admin_audit, audit, two_factor  # noqa: F401 - signals, admin
+
+        audit.connect()

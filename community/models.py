@@ -15,6 +15,11 @@ class Community(models.Model):
     slug = models.SlugField(_("short name"), max_length=50, unique=True)
     regiment = models.CharField(_("regiment"), max_length=100, blank=True)
     division = models.CharField(_("division"), max_length=100, blank=True)
+    require_two_factor = models.BooleanField(
+        _("second factor required for staff"),
+        default=False,
+        help_text=_("Every back-office account of the community must enter a one-time code."),
+    )
 
     class Meta:
         verbose_name = _("community")
@@ -277,7 +282,9 @@ class ResidentQuerySet(models.QuerySet):
         The protected ciphertext columns are deferred: lists show the masked copies.
         """
         return self.select_related(
-            "household__unit", "household__building__compound", "household__building__grid"
+            "household__unit__building__compound",  # a household in a unit is named by it
+            "household__building__compound",
+            "household__building__grid",
         ).defer("id_number", "phone")
 
     def by_id_number(self, id_number: str):
@@ -455,7 +462,7 @@ class ResidentTag(models.Model):
 class VisitQuerySet(models.QuerySet):
     def with_place(self):
         return self.select_related(
-            "household__unit",
+            "household__unit__building__compound",
             "household__building__compound",
             "household__building__grid",
             "resident",
@@ -684,3 +691,60 @@ class AccessLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.get_action_display()}"
+
+
+class AuditEvent(models.Model):
+    """The audit trail (community/audit.py): who did what to which record, when, from where.
+    Personal data never enters it: records holding it keep only the names of changed fields."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("Created")
+        UPDATE = "update", _("Changed")
+        DELETE = "delete", _("Deleted")
+        IMPORT = "import", _("Imported")
+        REVEAL = "reveal", _("Revealed")
+        EXPORT = "export", _("Exported")
+        LOGIN = "login", _("Logged in")
+        LOGIN_FAILED = "login_failed", _("Login failed")
+        LOCKED_OUT = "locked_out", _("Locked out")
+        LOGOUT = "logout", _("Logged out")
+        DENIED = "denied", _("Refused")
+
+    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
+        verbose_name=_("user"),
+    )
+    actor_name = models.CharField(_("user name"), max_length=150, blank=True)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    model = models.CharField(_("records of"), max_length=100, blank=True)
+    object_id = models.CharField(_("record id"), max_length=64, blank=True)
+    object_repr = models.CharField(_("record"), max_length=200, blank=True)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    community = models.ForeignKey(
+        Community,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
+        verbose_name=_("community"),
+    )
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit trail")
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["model", "object_id"], name="audit_record"),
+            models.Index(fields=["actor", "at"], name="audit_actor"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.get_action_display()}"

@@ -55,6 +55,7 @@ from community.models import (
     ResidentTag,
     Unit,
 )
+from community.uploads import check_spreadsheet
 from community.validators import (
     birth_date_from_id,
     check_id_number_matches,
@@ -136,6 +137,7 @@ class LedgerXLSX(XLSX):
     phantom rows of badly saved files ignored), each row keeping its spreadsheet number."""
 
     def create_dataset(self, in_stream):
+        check_spreadsheet(in_stream)  # size and zip-bomb limits (community/uploads.py)
         book = openpyxl.load_workbook(BytesIO(in_stream), read_only=True, data_only=True)
         try:
             rows = book.active.iter_rows(values_only=True)

@@ -1,9 +1,12 @@
+import os
+
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.static import serve
 
+from community import two_factor
 from community import views as community_views
 from governance.views import public as public_views
 
@@ -11,14 +14,24 @@ admin.site.site_header = _("Hongxing Community “Six-Star” Party Branch Admin
 admin.site.site_title = _("Hongxing Community administration")
 admin.site.index_title = _("Back office")
 
+handler500 = "community.errors.server_error"
+
 urlpatterns = [
     path("", public_views.home, name="home"),
     path("", include("governance.urls")),
     path("elder-mode/", community_views.elder_mode, name="elder-mode"),
     path("healthz", community_views.healthz, name="healthz"),
+    path("account/two-factor/", two_factor.two_factor, name="two-factor"),
+    path("account/two-factor/policy/", two_factor.two_factor_policy, name="two-factor-policy"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
+
+# Benchmark baseline only (bench/throughput.py): absent unless BENCHMARK_HELLO=1 is set.
+if os.environ.get("BENCHMARK_HELLO") == "1":
+    from config.benchmark import benchmark_hello
+
+    urlpatterns += [path("benchmark-hello/", benchmark_hello, name="benchmark-hello")]
 
 if settings.DEBUG:
     urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]

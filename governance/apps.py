@@ -99,3 +99,8 @@ class GovernanceConfig(AppConfig):
             (welfare_models.Relief, "community", "household__building__grid"),
         ]:
             access.register_scope(model, community=community, grid=grid)
+
+        # The cached public pages follow the records they show (issue 9).
+        from governance import caching
+
+        caching.connect()

@@ -5,6 +5,7 @@ import nh3
 from django.db import transaction
 from django.utils import timezone
 
+from governance.caching import bump_public_version
 from governance.models import Notice
 
 ALLOWED_TAGS = {
@@ -37,6 +38,7 @@ def render_markdown(text: str) -> str:
 
 @transaction.atomic
 def publish_notices(*, queryset) -> int:
+    _bump_public_pages(queryset)
     return queryset.exclude(status=Notice.Status.PUBLISHED).update(
         status=Notice.Status.PUBLISHED, updated_at=timezone.now()
     )
@@ -44,6 +46,13 @@ def publish_notices(*, queryset) -> int:
 
 @transaction.atomic
 def withdraw_notices(*, queryset) -> int:
+    _bump_public_pages(queryset)
     return queryset.filter(status=Notice.Status.PUBLISHED).update(
         status=Notice.Status.DRAFT, updated_at=timezone.now()
     )
+
+
+def _bump_public_pages(queryset) -> None:
+    """update() sends no signals: invalidate the cached public pages (governance.caching)."""
+    for community_id in set(queryset.values_list("community_id", flat=True)):
+        bump_public_version(community_id)

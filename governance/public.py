@@ -26,6 +26,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from community.models import mask_name
+from governance.caching import cached_public
 from governance.models import (
     BudgetLine,
     HonourCampaign,
@@ -114,6 +115,24 @@ def star_wall(community) -> list[tuple[Star, list[WorkLog]]]:
     for row in latest:
         by_star.setdefault(row.star_id, []).append(row.worklog)
     return [(star, by_star.get(star.pk, [])) for star in stars]
+
+
+def cached_star_wall(community) -> list[tuple[Star, list[WorkLog]]]:
+    """star_wall(), cached until a star or a public ledger entry of the community changes."""
+    return cached_public(community, "wall", lambda: star_wall(community))
+
+
+HOME_CONTENT = ("notices", "wall", "activities", "projects")
+
+
+def home_content(community) -> dict:
+    """What the home page shows of the community (cached by the view, governance.caching)."""
+    return {
+        "notices": list(public_notices(community)[:HOME_NOTICES]),
+        "wall": cached_star_wall(community),
+        "activities": list(public_activities(community)[:HOME_ACTIVITIES]),
+        "projects": list(public_projects(community)[:HOME_PROJECTS]),
+    }
 
 
 def public_star(community, code: str) -> Star:

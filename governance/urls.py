@@ -1,5 +1,6 @@
 from django.urls import path, re_path
 
+from governance.views import annual as annual_views
 from governance.views import dashboard as dashboard_views
 from governance.views import public as public_views
 from governance.views import requests as request_views
@@ -39,6 +40,13 @@ urlpatterns: list = [
         "dashboard/quarters/<int:year>/<int:quarter>/",
         dashboard_views.quarter_view,
         name="dashboard-quarter",
+    ),
+    # The annual summary (issue 7).
+    path("dashboard/annual/<int:year>/", annual_views.annual_view, name="dashboard-annual"),
+    path(
+        "dashboard/annual/<int:year>/export.xlsx",
+        annual_views.annual_export,
+        name="dashboard-annual-export",
     ),
     re_path(
         r"^dashboard/(?P<month>\d{4}-\d{2})/recalculate/$",

@@ -83,3 +83,36 @@ def resident(community, household):
     return ResidentFactory(
         community=community, household=household, name="张学福", id_number=make_id_number()
     )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def reference_rows(django_db_setup, django_db_blocker):
+    """The rows the data migrations made (role groups with their permissions, request
+    categories), serialized before any transactional test can flush them away."""
+    from django.core import serializers
+
+    from governance.models import RequestCategory
+
+    with django_db_blocker.unblock():
+        groups = serializers.serialize("json", Group.objects.all(), use_natural_foreign_keys=True)
+        categories = serializers.serialize("json", RequestCategory.objects.all())
+    return groups, categories
+
+
+@pytest.fixture(autouse=True)
+def _restore_reference_rows(request, reference_rows):
+    """A transactional test flushes the database when it ends; the flush recreates content
+    types and permissions but not the rows the data migrations made. Put those back before
+    the next transactional test."""
+    marker = request.node.get_closest_marker("django_db")
+    if not marker or not (marker.kwargs.get("transaction") or (marker.args and marker.args[0])):
+        return
+    from django.core import serializers
+
+    from governance.models import RequestCategory
+
+    request.getfixturevalue("transactional_db")
+    for data, model in zip(reference_rows, (Group, RequestCategory), strict=True):
+        if not model.objects.exists():
+            for obj in serializers.deserialize("json", data, handle_forward_references=True):
+                obj.save()

@@ -151,7 +151,15 @@ class NominationAdmin(PeopleFieldsMixin, CommunityScopedAdmin):
 class NominationObjectionAdmin(CommunityScopedAdmin):
     list_display = ["submitted_at", "nomination", "name", "status"]
     list_filter = ["status"]
-    list_select_related = ["nomination__campaign"]
+    # The nomination's label names its nominee (a household, resident, building or unit).
+    list_select_related = [
+        "nomination__campaign",
+        "nomination__household__building__compound",
+        "nomination__household__unit__building__compound",
+        "nomination__resident",
+        "nomination__building__compound",
+        "nomination__unit__building__compound",
+    ]
     search_fields = ["text", "name"]
     fields = ["nomination", "submitted_at", "name", "phone_masked", "text", "status", "response"]
     readonly_fields = ["nomination", "submitted_at", "name", "phone_masked", "text"]

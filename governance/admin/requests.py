@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from community.access import home_community, scoped
 from community.admin_base import CommunityScopedAdmin
 from community.models import Grid
+from community.paginator import EstimatedCountPaginator
 from community.queries import public_community
 from community.validators import normalize_mobile
 from governance import metrics
@@ -203,6 +204,8 @@ class ServiceRequestAdmin(CommunityScopedAdmin):
     list_select_related = ["category", "compound", "grid", "star", "assignee"]
     search_fields = ["reference", "description", "place_text"]
     date_hierarchy = "submitted_at"
+    show_full_result_count = False
+    paginator = EstimatedCountPaginator
     inlines = [RequestPhotoInline, RequestEventInline]
     actions = ["accept_selected"]
     change_form_template = "governance/requests/admin_change_form.html"

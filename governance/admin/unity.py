@@ -28,9 +28,9 @@ class PairingAdmin(PeopleFieldsMixin, CommunityScopedAdmin):
     list_select_related = [
         "helper_party_member",
         "helper_household__building__compound",
-        "helper_household__unit",
+        "helper_household__unit__building__compound",
         "helped_household__building__compound",
-        "helped_household__unit",
+        "helped_household__unit__building__compound",
     ]
     search_fields = ["helper_party_member__name", "goals"]
     people_fields = ("helper_party_member", "helper_household", "helped_household")

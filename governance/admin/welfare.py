@@ -58,7 +58,11 @@ class ReliefAdmin(PeopleFieldsMixin, CommunityScopedAdmin):
 
     list_display = ["applied_on", "household", "kind", "amount", "status", "decided_by"]
     list_filter = ["status", "kind"]
-    list_select_related = ["household__building__compound", "household__unit", "decided_by"]
+    list_select_related = [
+        "household__building__compound",
+        "household__unit__building__compound",
+        "decided_by",
+    ]
     search_fields = ["reason"]
     people_fields = ("household",)
     date_hierarchy = "applied_on"

@@ -11,8 +11,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from community.access import community_ids, home_community
+from community.access import community_ids, home_community, scoped
 from community.admin_base import CommunityScopedAdmin, ScopedInlineMixin
+from community.paginator import EstimatedCountPaginator
 from governance import work
 from governance.forms.work import (
     WeeklyTaskForm,
@@ -20,7 +21,14 @@ from governance.forms.work import (
     WorkLogForm,
     WorkLogPhotoForm,
 )
-from governance.models import StarMember, WeeklyTask, WorkLog, WorkLogAttachment, WorkLogPhoto
+from governance.models import (
+    Star,
+    StarMember,
+    WeeklyTask,
+    WorkLog,
+    WorkLogAttachment,
+    WorkLogPhoto,
+)
 
 
 class ServiceSavedAdmin(CommunityScopedAdmin):
@@ -95,6 +103,14 @@ class WorkLogAttachmentInline(ScopedInlineMixin, admin.TabularInline):
     extra = 0
 
 
+class ScopedStarFilter(admin.RelatedFieldListFilter):
+    """The stars of the user's own communities, in one query."""
+
+    def field_choices(self, field, request, model_admin):
+        stars = scoped(Star.objects.select_related("community"), request.user)
+        return [(star.pk, str(star)) for star in stars]
+
+
 @admin.register(WorkLog)
 class WorkLogAdmin(ServiceSavedAdmin):
     form = WorkLogForm
@@ -110,10 +126,13 @@ class WorkLogAdmin(ServiceSavedAdmin):
         "is_public",
         "author",
     ]
-    list_filter = [("stars", admin.RelatedOnlyFieldListFilter), "kind", "is_public"]
+    # The user's stars, not "related only": that scans every entry's stars (1 s at 1 M rows).
+    list_filter = [("stars", ScopedStarFilter), "kind", "is_public"]
     list_select_related = ["author"]
     search_fields = ["title", "description", "place"]
     date_hierarchy = "date"
+    show_full_result_count = False
+    paginator = EstimatedCountPaginator
     readonly_fields = ["author", "created_at", "updated_at"]
     fields = [
         "community",

@@ -62,6 +62,10 @@ class StarMember(models.Model):
         return f"{self.star} · {self.user} ({self.get_role_display()})"
 
 
+# The ledger's year list (WorkLogQuerySet.dates) starts here: the portal has no earlier entries.
+FIRST_LEDGER_YEAR = 2000
+
+
 class WorkLogQuerySet(models.QuerySet):
     def for_community(self, community):
         return self.filter(community=community)
@@ -79,6 +83,25 @@ class WorkLogQuerySet(models.QuerySet):
 
     def for_ledger(self):
         return self.select_related("community", "author").prefetch_related("stars")
+
+    def dates(self, field_name, kind, order="ASC"):
+        """The years with entries (the admin's date_hierarchy) in one query that probes each
+        year from FIRST_LEDGER_YEAR on through the date index, instead of DISTINCT over every
+        row (1,000,000 rows at division scale). Months and days: Django's own query."""
+        if field_name != "date" or kind != "year":
+            return super().dates(field_name, kind, order)
+        years = range(FIRST_LEDGER_YEAR, timezone.localdate().year + 2)
+        probes = {
+            f"y{year}": models.Exists(
+                self.filter(
+                    date__gte=datetime.date(year, 1, 1), date__lt=datetime.date(year + 1, 1, 1)
+                )
+            )
+            for year in years
+        }
+        row = self.order_by().values(**probes).first()
+        found = [datetime.date(year, 1, 1) for year in years if row and row[f"y{year}"]]
+        return found[::-1] if order == "DESC" else found
 
 
 class WorkLog(models.Model):
@@ -138,6 +161,8 @@ class WorkLog(models.Model):
         indexes = [
             models.Index(fields=["community", "date"], name="worklog_community_date"),
             models.Index(fields=["community", "is_public", "-date"], name="worklog_public"),
+            # The division's whole ledger, newest first (the admin for division viewers).
+            models.Index(fields=["date", "id"], name="worklog_date_id"),
         ]
 
     def __str__(self) -> str:

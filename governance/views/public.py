@@ -1,6 +1,8 @@
 """The residents' public site: thin views over governance.public's read queries."""
 
+import secrets
 import time
+from functools import partial
 
 from django.conf import settings
 from django.contrib import messages
@@ -10,13 +12,15 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from community.middleware import client_ip
 from community.queries import community_for_request
+from governance import caching, public
 from governance import council as council_services
 from governance import honours as honour_services
-from governance import public
 from governance.forms.public import ObjectionForm
 from governance.models import Nomination, Notice, Star
 
@@ -28,7 +32,7 @@ OBJECTION_LIMIT = (5, 3600)
 def _objection_limited(request) -> bool:
     """Count one objection in a fixed window (Django cache); True once past the limit."""
     limit, window = getattr(settings, "HX_RATE_LIMITS", {}).get("objection", OBJECTION_LIMIT)
-    ip = request.META.get("REMOTE_ADDR", "") or "unknown"
+    ip = client_ip(request)  # proxy-aware (TRUSTED_PROXY_COUNT)
     key = f"hx-limit:objection:{ip}:{int(time.time() // window)}"
     cache.add(key, 0, window)
     try:
@@ -66,15 +70,25 @@ def home(request):
     """Pinned notices, the six-star wall, activities, project progress, the request button."""
     community = community_for_request(request)
     if community is None:
-        return render(request, "governance/home.html", {"community": None, "wall": []})
+        # Nothing to cache: a fresh fragment key each time.
+        context = {"community": None, "wall": [], "public_version": secrets.token_hex(8)}
+        return render(request, "governance/home.html", context)
+    # Cached until a shown record changes (governance.caching): the records and, in the
+    # template, their rendered HTML per language; the rest of the page stays per request.
+    content = SimpleLazyObject(
+        lambda: caching.cached_public(community, "home", lambda: public.home_content(community))
+    )
     context = {
         "community": community,
-        "notices": list(public.public_notices(community)[: public.HOME_NOTICES]),
-        "wall": public.star_wall(community),
-        "activities": list(public.public_activities(community)[: public.HOME_ACTIVITIES]),
-        "projects": list(public.public_projects(community)[: public.HOME_PROJECTS]),
+        "public_version": caching.public_version(community.pk),
+        # Read only when the template's fragment is not cached.
+        **{key: SimpleLazyObject(partial(_item, content, key)) for key in public.HOME_CONTENT},
     }
     return render(request, "governance/home.html", context)
+
+
+def _item(content, key):
+    return content[key]
 
 
 @require_safe
@@ -83,12 +97,20 @@ def notice_list(request):
     category = request.GET.get("category")
     if category not in Notice.Category.values:
         category = None
-    page = _page(request, public.public_notices(community, category=category))
-    return render(
-        request,
-        "governance/public/notice_list.html",
-        {"page_obj": page, "category": category, "categories": Notice.Category.choices},
+    # The list's HTML is cached per page, category and language until a notice changes
+    # (governance.caching); the page of notices is read only when it is not.
+    page = SimpleLazyObject(
+        lambda: _page(request, public.public_notices(community, category=category))
     )
+    context = {
+        "page_obj": page,
+        "page_number": request.GET.get("page", ""),
+        "category": category,
+        "categories": Notice.Category.choices,
+        "public_version": caching.public_version(community.pk),
+        "community": community,
+    }
+    return render(request, "governance/public/notice_list.html", context)
 
 
 @require_safe

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from community.middleware import client_ip
 from community.queries import community_for_request
 from governance.forms.requests import RatingForm, RequestForm, TrackForm, add_service_error
 from governance.models import ServiceRequest
@@ -34,7 +35,7 @@ DEFAULT_LIMITS = {
 
 
 def _client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    return client_ip(request)  # proxy-aware (TRUSTED_PROXY_COUNT)
 
 
 def hit_limit(scope: str, key: str) -> bool:

@@ -1,3 +1,5 @@
+import time
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
@@ -19,11 +21,16 @@ class Command(BaseCommand):
             raise CommandError(
                 "The demo has published passwords: run it with DEBUG=1 or --allow-production."
             )
+        started = time.monotonic()
         result = load_demo()
-        verb = "Created" if result.created else "Demo already present, refreshed"
+        community = result.community
+        verb = "Created" if result.created else "Demo already present, nothing changed"
         self.stdout.write(
-            f"{verb}: {result.community.full_name} ({result.community.stars.count()} stars)"
+            f"{verb}: {community.full_name} ({community.stars.count()} stars, "
+            f"{community.residents.count()} residents) in {time.monotonic() - started:.1f} s"
         )
         self.stdout.write("Demo logins (http://127.0.0.1:8000/admin/):")
         for login in result.logins:
-            self.stdout.write(f"  {login.role}: {login.username} / {login.password}")
+            if login.printed:
+                self.stdout.write(f"  {login.role}: {login.username} / {login.password}")
+        self.stdout.write("Annual summary: http://127.0.0.1:8000/dashboard/annual/2024/")

@@ -1,0 +1,29 @@
+"""manage.py backup [--output DIR]: a consistent copy of the database and the media files
+while the site keeps running (community/backup.py); prints the backup folder."""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from community.backup import BackupError, make_backup
+
+
+class Command(BaseCommand):
+    help = "Back up the database (online, consistent) and the media files."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--output",
+            default=getattr(settings, "BACKUP_DIR", None),
+            help="Folder for the backups (default: BACKUP_DIR).",
+        )
+
+    def handle(self, *args, output, **options):
+        if not output:
+            raise CommandError("Give --output or set BACKUP_DIR.")
+        try:
+            target = make_backup(Path(output))
+        except BackupError as error:
+            raise CommandError(str(error)) from error
+        self.stdout.write(str(target))

@@ -1,0 +1,107 @@
+"""Cross-cutting request handling: the client's address behind proxies, the audit context,
+the staff idle timeout and the second-factor gate.
+
+client_ip() is the ONE place that decides who the client is: the rate limits, django-axes
+and the audit trail all call it.
+"""
+
+import contextvars
+import ipaddress
+import time
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.urls import reverse
+
+# The request being served, for the audit trail (signals have no request argument).
+current_request: contextvars.ContextVar = contextvars.ContextVar("hx_request", default=None)
+SEEN_KEY = "hx_last_seen"  # session: time of the staff member's last request
+
+
+def client_ip(request) -> str | None:
+    """The client's address. Behind TRUSTED_PROXY_COUNT reverse proxies (nginx appends the
+    address it saw to X-Forwarded-For), the client is the entry that many places from the
+    right; anything further left was written by the client and is not trusted."""
+    remote = request.META.get("REMOTE_ADDR") or None  # None: no network peer (force_login)
+    if remote is not None and not valid_ip(remote):
+        remote = None
+    proxies = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
+    if proxies <= 0:
+        return remote
+    forwarded = [
+        part.strip()
+        for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        if part.strip()
+    ]
+    if len(forwarded) < proxies:
+        return remote
+    candidate = forwarded[-proxies]
+    return candidate if valid_ip(candidate) else remote
+
+
+def valid_ip(value) -> bool:
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        return False
+    return True
+
+
+class SecurityMiddleware:
+    """After AuthenticationMiddleware: sets the audit context, records refused requests (403),
+    logs staff out after STAFF_IDLE_TIMEOUT seconds without a request, and sends staff who
+    must use a second factor to its page before any back-office page."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.client_ip = client_ip(request)
+        token = current_request.set(request)
+        try:
+            response = self._idle_timeout(request) or self._second_factor(request)
+            if response is None:
+                response = self.get_response(request)
+            if response.status_code == 403:
+                from community import audit
+
+                audit.record_denied(request)
+            return response
+        finally:
+            current_request.reset(token)
+
+    # -- idle timeout -----------------------------------------------------------------------
+
+    def _idle_timeout(self, request):
+        """The last request's time lives in the session (shared by every worker); it is
+        written at most once a minute, and set at login (community.two_factor)."""
+        user = request.user
+        if not (user.is_authenticated and user.is_staff):
+            return None
+        now = int(time.time())
+        last = request.session.get(SEEN_KEY)
+        if last is not None and now - last > settings.STAFF_IDLE_TIMEOUT:
+            logout(request)
+            return redirect_to_login(request.get_full_path(), reverse("admin:login"))
+        if last is None or now - last >= 60:
+            request.session[SEEN_KEY] = now
+        return None
+
+    # -- second factor ----------------------------------------------------------------------
+
+    def _second_factor(self, request):
+        from community.two_factor import SESSION_FLAG
+
+        if not request.path.startswith(("/admin/", "/dashboard/")):
+            return None
+        user = request.user
+        if not (user.is_authenticated and user.is_staff):
+            return None
+        if not request.session.get(SESSION_FLAG):
+            return None
+        if request.path.startswith(("/admin/login/", "/admin/logout/")):
+            return None
+        if user.is_verified():
+            return None
+        return redirect_to_login(request.get_full_path(), reverse("two-factor"))
