@@ -47,6 +47,7 @@ from community.models import (
 from community.paginator import EstimatedCountPaginator
 from community.resources import LedgerXLSX, ResidentResource, error_lines, imported_ids
 from community.search import mask_search_term, search_households, search_residents
+from community.search_privacy import NoFullNumberInUrlMixin
 from community.uploads import SpreadsheetRefused
 from governance.models import Star
 
@@ -241,7 +242,7 @@ class ResidentTagInline(ScopedInlineMixin, admin.TabularInline):
 
 
 @admin.register(Household)
-class HouseholdAdmin(CommunityScopedAdmin):
+class HouseholdAdmin(NoFullNumberInUrlMixin, CommunityScopedAdmin):
     form = HouseholdForm
     list_display = [
         "__str__",
@@ -303,7 +304,7 @@ class HouseholdAdmin(CommunityScopedAdmin):
 
 
 @admin.register(Resident)
-class ResidentAdmin(ImportExportMixin, CommunityScopedAdmin):
+class ResidentAdmin(NoFullNumberInUrlMixin, ImportExportMixin, CommunityScopedAdmin):
     form = ResidentForm
     resource_classes = [ResidentResource]
     import_formats = [LedgerXLSX]

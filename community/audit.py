@@ -7,17 +7,31 @@ commands and shells leave them blank. Records holding personal data (a model wit
 encrypted field, or one listed in PERSONAL_MODELS) keep only the names of the changed fields,
 never values; the logs pass through community.logmask.MaskingFilter (ID and phone numbers).
 
-Known gap, as in every signal-based audit: queryset.update() and bulk_create/bulk_update send
-no signals. Bulk paths therefore call record_bulk() (the registry import does, through its
-AccessLog row).
+Bulk writes send no signals: every audited model's default manager is therefore built on
+community.auditing_queryset.AuditedQuerySet, whose update(), bulk_create() and bulk_update()
+write one row per record touched, in one INSERT per batch (record_update, record_created,
+record_bulk_updated below). Many-to-many add/remove/clear come through m2m_changed, with the
+related ids. A code path that writes its own audit rows (the registry import's "import" rows)
+or writes data that is not a record of anybody's work (benchmark data, the demo) runs inside
+`with audit.suppressed():`, which silences the create/update/delete/m2m rows of this module
+(and only those: logins, refusals, reveals, exports and imports are still recorded).
+
+Models that are not domain records are listed in NOT_AUDITED; tests/security/test_audit_bulk.py
+fails when a model of these apps is neither audited nor listed there.
 """
 
+import contextlib
+import contextvars
 import re
 
 from django.apps import apps
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.core.exceptions import EmptyResultSet
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models.signals import post_delete, post_init, post_save
+from django.db import connections, router
+from django.db.models import F, Model
+from django.db.models.signals import m2m_changed, post_delete, post_init, post_save
+from django.utils import timezone
 
 from community.crypto import EncryptedTextField
 from community.middleware import current_request, valid_ip
@@ -27,9 +41,34 @@ AUDITED_APPS = ("community", "governance")
 PERSONAL_MODELS = {"community.resident", "community.visit", "community.partymember"}
 SENSITIVE_NAMES = re.compile(r"id_number|phone|ethnicity|birth|password|token|secret|hash")
 MASK = "***"
+# Not domain records, so not audited: the trail itself, the personal-data access log (its rows
+# join the trail through _access_logged), and the per-year reference counter (a sequence).
+NOT_AUDITED = {"community.auditevent", "community.accesslog", "governance.referencecounter"}
 
 _fields: dict[type, list[str]] = {}
 _personal: dict[type, bool] = {}
+_m2m: dict[type, tuple[type, object]] = {}  # auto-created through model -> (model, field)
+_suppressed: contextvars.ContextVar = contextvars.ContextVar("hx_audit_off", default=False)
+
+
+@contextlib.contextmanager
+def suppressed():
+    """Inside this block, creates, updates, deletes and m2m changes write no audit rows.
+
+    For code that records its own audit rows (the registry import: one "import" row per
+    resident, from its AccessLog) or writes data that is nobody's work (generate_scale_data,
+    load_demo). Also usable as a decorator: @audit.suppressed().
+    """
+    token = _suppressed.set(True)
+    try:
+        yield
+    finally:
+        _suppressed.reset(token)
+
+
+def is_audited(model) -> bool:
+    """True when writes to the model are audited right now (not suppressed)."""
+    return model in _fields and not _suppressed.get()
 
 
 def _label(model) -> str:
@@ -77,6 +116,15 @@ def _value(value):
         return str(value)[:200]
 
 
+def _secret(model, name: str) -> bool:
+    """A field whose values never enter the trail (only its name does)."""
+    return _personal[model] or bool(SENSITIVE_NAMES.search(name))
+
+
+def _shown(model, name: str, value):
+    return MASK if _secret(model, name) else _value(value)
+
+
 def _repr(instance) -> str:
     if _personal[type(instance)]:
         return f"{instance._meta.verbose_name} #{instance.pk}"
@@ -90,9 +138,9 @@ def _snapshot(sender, instance, **kwargs):
 
 
 def _saved(sender, instance, created, raw=False, **kwargs):
-    if raw:
+    if raw or _suppressed.get():
+        _snapshot(sender, instance)
         return
-    personal = _personal[sender]
     before = {} if created else getattr(instance, "_audit_initial", {})
     changes = {}
     for name in _fields[sender]:
@@ -103,7 +151,7 @@ def _saved(sender, instance, created, raw=False, **kwargs):
             continue
         if not created and name not in before:
             continue
-        if personal or SENSITIVE_NAMES.search(name):
+        if _secret(sender, name):
             changes[name] = MASK
         elif created:
             changes[name] = _value(new)
@@ -124,6 +172,8 @@ def _saved(sender, instance, created, raw=False, **kwargs):
 
 
 def _deleted(sender, instance, **kwargs):
+    if _suppressed.get():
+        return
     _event(
         "delete",
         model=_label(sender),
@@ -172,6 +222,215 @@ def record_bulk(action, *, model, object_ids, community_id=None, changes=None):
         ],
         batch_size=1000,
     )
+
+
+# -- bulk writes (community.auditing_queryset) and many-to-many changes --------------------------
+
+BATCH = 1000
+# The trail's columns a bulk write fills: the same for every row of one write, then per row.
+_SHARED = ("at", "actor", "actor_name", "ip", "action", "model")
+_PER_ROW = ("object_id", "object_repr", "changes", "community")
+_community_lookups: dict[type, str | None] = {}
+
+
+def _shared(action: str, model, connection) -> list:
+    """The values every row of one bulk write shares, ready for the database."""
+    from community.models import AuditEvent
+
+    actor, actor_name, ip = _context()
+    values = [
+        timezone.now(),
+        actor.pk if actor is not None else None,
+        actor_name,
+        _ip(ip),
+        action,
+        _label(model),
+    ]
+    field = AuditEvent._meta.get_field
+    return [
+        field(name).get_db_prep_save(value, connection)
+        for name, value in zip(_SHARED, values, strict=True)
+    ]
+
+
+def _write(action: str, model, rows, *, via: str) -> None:
+    """One audit row per (object_id, community_id, changes) in rows, in one multi-row INSERT
+    per batch of up to BATCH rows (SQLite: as many as its 999 parameters allow).
+
+    The rows name the record by model and id only: str() of each record could cost a query
+    per row (and show personal data). Written in SQL directly: Django's bulk_create() spends
+    more time preparing the rows than the database spends writing them.
+    """
+    from community.models import AuditEvent
+
+    if not rows:
+        return
+    connection = connections[router.db_for_write(AuditEvent)]
+    field, columns = AuditEvent._meta.get_field, _SHARED + _PER_ROW
+    shared = _shared(action, model, connection)
+    changes_field, name = field("changes"), str(model._meta.verbose_name)
+    limit = connection.features.max_query_params
+    per_batch = min(BATCH, limit // len(columns)) if limit else BATCH
+    quote = connection.ops.quote_name
+    insert = (
+        f"INSERT INTO {quote(AuditEvent._meta.db_table)} "
+        f"({', '.join(quote(field(column).column) for column in columns)}) VALUES "
+    )
+    one_row = f"({', '.join(['%s'] * len(columns))})"
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), per_batch):
+            batch = rows[start : start + per_batch]
+            params = []
+            for pk, community_id, changes in batch:
+                params += shared
+                params += [
+                    str(pk)[:64] if pk is not None else "",
+                    f"{name} #{pk}"[:200] if pk is not None else name[:200],
+                    changes_field.get_db_prep_save({**changes, "_via": via}, connection),
+                    community_id,
+                ]
+            cursor.execute(insert + ", ".join([one_row] * len(batch)), params)
+
+
+def _community_lookup(model) -> str | None:
+    """How a query reaches a record's community: its own column, else the path the model
+    registered for scoping (community.access), else nothing."""
+    if model not in _community_lookups:
+        from community.access import SCOPES
+
+        own = any(f.attname == "community_id" for f in model._meta.concrete_fields)
+        paths = SCOPES.get(model)
+        _community_lookups[model] = "community_id" if own else (paths[0] if paths else None)
+    return _community_lookups[model]
+
+
+def record_update(queryset, values: dict, *, using: str) -> None:
+    """Before queryset.update(**values) runs (in its transaction): one row per record it is
+    about to change, with the changed fields and their new values (the old ones are not
+    read), masked as for a save().
+
+    One statement, INSERT INTO the trail SELECT from the queryset itself: the ids and
+    communities never travel to Python, whatever the number of rows.
+    """
+    from community.models import AuditEvent
+
+    model = queryset.model
+    changes = {}
+    for name, value in values.items():
+        # (A reverse relation has no attname: Django's update() then says what is wrong.)
+        attname = getattr(model._meta.get_field(name), "attname", name)
+        value = value.pk if isinstance(value, Model) else value
+        changes[attname] = _shown(model, attname, value)
+    changes["_via"] = "update()"
+    lookup = _community_lookup(model)
+    columns = {"audit_pk": F("pk")}
+    if lookup is not None:
+        columns["audit_community"] = F(lookup)
+    # DISTINCT: a filter across a many-to-many relation repeats a record per match.
+    touched = queryset.prefetch_related(None).order_by().values(**columns).distinct()
+    try:
+        select, select_params = touched.query.get_compiler(using=using).as_sql()
+    except EmptyResultSet:
+        return
+    connection = connections[using]
+    quote, field = connection.ops.quote_name, AuditEvent._meta.get_field
+    names = [*_SHARED, "changes"]
+    params = [*_shared("update", model, connection)]
+    params.append(field("changes").get_db_prep_save(changes, connection))
+    # PostgreSQL types a bare parameter in a SELECT list as text: cast each to its column.
+    typed = connection.vendor == "postgresql"
+    placeholders = [
+        f"CAST(%s AS {field(name).db_type(connection)})" if typed else "%s" for name in names
+    ]
+    text = "varchar(64)"
+    names += ["object_id", "object_repr", "community"]
+    sql = (
+        f"INSERT INTO {quote(AuditEvent._meta.db_table)} "
+        f"({', '.join(quote(field(name).column) for name in names)}) "
+        f"SELECT {', '.join(placeholders)}, CAST(touched.audit_pk AS {text}), "
+        f"{'CAST(%s AS text)' if typed else '%s'} || CAST(touched.audit_pk AS {text}), "
+        f"{'touched.audit_community' if lookup is not None else 'NULL'} "
+        f"FROM ({select}) AS touched"
+    )
+    params += [f"{model._meta.verbose_name} #", *select_params]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def record_created(model, objs) -> None:
+    """A bulk_create(): each record's values, masked as for a save()."""
+    rows = []
+    for obj in objs:
+        changes = {
+            name: _shown(model, name, obj.__dict__[name])
+            for name in _fields[model]
+            if name in obj.__dict__
+        }
+        rows.append((obj.pk, getattr(obj, "community_id", None), changes))
+        _snapshot(model, obj)
+    _write("create", model, rows, via="bulk_create()")
+
+
+def record_bulk_updated(model, objs, fields) -> None:
+    """A bulk_update(objs, fields): per record, the fields whose value differs from the one
+    loaded ([old, new]; the new value alone when the old one is unknown), masked as for a
+    save(). A record with no changed field gets no row, as with save()."""
+    names = [model._meta.get_field(name).attname for name in fields]
+    rows = []
+    for obj in objs:
+        before = obj.__dict__.setdefault("_audit_initial", {})
+        changes = {}
+        for name in names:
+            new = obj.__dict__.get(name)
+            if name in before and before[name] == new:
+                continue
+            if _secret(model, name):
+                changes[name] = MASK
+            elif name in before:
+                changes[name] = [_value(before[name]), _value(new)]
+            else:
+                changes[name] = _value(new)
+            if hasattr(new, "resolve_expression"):
+                before.pop(name, None)  # F("x") + 1: the stored value is unknown here
+            else:
+                before[name] = new
+        if changes:
+            rows.append((obj.pk, getattr(obj, "community_id", None), changes))
+    _write("update", model, rows, via="bulk_update()")
+
+
+def _m2m_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    """add/remove/clear on a many-to-many field: an "update" row on the record that declares
+    the field, with the related ids ({"stars": {"add": [1, 2]}}). Seen from the other side
+    (star.work_logs.add(log)), each log gets its row."""
+    if _suppressed.get():
+        return
+    model, field = _m2m[sender]
+    if action == "pre_clear":
+        # Who is linked now, before the links go (one query on the link table).
+        source = sender._meta.get_field(field.m2m_field_name()).attname
+        target = sender._meta.get_field(field.m2m_reverse_field_name()).attname
+        mine, theirs = (target, source) if reverse else (source, target)
+        cleared = list(
+            sender._default_manager.filter(**{mine: instance.pk}).values_list(theirs, flat=True)
+        )
+        instance.__dict__.setdefault("_audit_cleared", {})[sender] = cleared
+        return
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    operation = action.removeprefix("post_")
+    if action == "post_clear":
+        ids = instance.__dict__.get("_audit_cleared", {}).pop(sender, [])
+    else:
+        ids = pk_set or ()
+    if not ids:
+        return
+    community = getattr(instance, "community_id", None)
+    if reverse:
+        rows = [(pk, community, {field.name: {operation: [instance.pk]}}) for pk in sorted(ids)]
+    else:
+        rows = [(instance.pk, community, {field.name: {operation: sorted(ids)}})]
+    _write("update", model, rows, via="m2m")
 
 
 def _community_of(user):
@@ -234,11 +493,11 @@ def connect():
     """Called from CommunityConfig.ready(): all models are loaded by then."""
     from axes.signals import user_locked_out
 
-    from community.models import AccessLog, AuditEvent
+    from community.models import AccessLog
 
     for app_label in AUDITED_APPS:
         for model in apps.get_app_config(app_label).get_models():
-            if model in (AuditEvent, AccessLog) or model._meta.auto_created:
+            if _label(model) in NOT_AUDITED or model._meta.auto_created:
                 continue
             _fields[model] = [f.attname for f in model._meta.concrete_fields if not f.primary_key]
             _personal[model] = _label(model) in PERSONAL_MODELS or any(
@@ -247,6 +506,15 @@ def connect():
             post_init.connect(_snapshot, sender=model, dispatch_uid=f"audit-init-{model}")
             post_save.connect(_saved, sender=model, dispatch_uid=f"audit-save-{model}")
             post_delete.connect(_deleted, sender=model, dispatch_uid=f"audit-del-{model}")
+            for field in model._meta.local_many_to_many:
+                through = field.remote_field.through
+                # A through model of our own (GridMember) is audited as a model: its rows
+                # are created and deleted through its audited queryset.
+                if through._meta.auto_created:
+                    _m2m[through] = (model, field)
+                    m2m_changed.connect(
+                        _m2m_changed, sender=through, dispatch_uid=f"audit-m2m-{through}"
+                    )
     post_save.connect(_access_logged, sender=AccessLog, dispatch_uid="audit-accesslog")
     user_logged_in.connect(_logged_in, dispatch_uid="audit-login")
     user_logged_out.connect(_logged_out, dispatch_uid="audit-logout")

@@ -1,14 +1,22 @@
-"""Backups that are consistent while the site is in use, and their restore.
+"""Backups that are consistent while the site is in use, encrypted at rest, and their restore.
 
-A backup is a folder holding
-- db.sqlite3 (SQLite's online backup API, page by page, never a file copy of a live database)
-  or db.dump (pg_dump's custom format, taken in the same snapshot as the row counts);
-- media.tar.gz (the uploaded photos and files);
-- manifest.json: when, which engine, the row count of every table and the SHA-256 of every
+A backup is a folder holding three files, each encrypted and authenticated with the backup key
+(AES-256-GCM in 1 MiB chunks, community/backup_crypto.py):
+- db.sqlite3.enc (SQLite's online backup API, page by page, never a file copy of a live
+  database) or db.dump.enc (pg_dump's custom format, taken in the same snapshot as the row
+  counts, streamed from pg_dump into the encryption: no plaintext copy on disk);
+- media.tar.gz.enc (the uploaded photos and files, streamed into the encryption);
+- manifest.json.enc: when, which engine, the row count of every table and the SHA-256 of every
   media file, so that a restore can prove it is complete.
 
-The field-encryption key (FIELD_ENCRYPTION_KEY) is NOT in the backup: keep it apart, or the
-residents' ID numbers and phones in the copy cannot be read (docs/deployment.md).
+A restore first decrypts every file into a private scratch folder (TMPDIR), checking every
+chunk; only when all three are whole and made with the configured key does it touch the
+target database and media folder. A wrong key, a changed byte or a cut-off file is refused
+with nothing changed.
+
+Neither key is in the backup: BACKUP_ENCRYPTION_KEY (or FIELD_ENCRYPTION_KEY, from which the
+backup key is derived when BACKUP_ENCRYPTION_KEY is unset) must be stored apart from the
+backups, or they cannot be read (docs/deployment.md).
 """
 
 import hashlib
@@ -18,14 +26,26 @@ import shutil
 import sqlite3
 import subprocess
 import tarfile
+import tempfile
 from pathlib import Path
 
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-MANIFEST = "manifest.json"
-MEDIA_ARCHIVE = "media.tar.gz"
+from community.backup_crypto import (
+    BackupCryptoError,
+    EncryptingWriter,
+    decrypt_to,
+    encrypt_file,
+    new_backup_id,
+)
+
+MANIFEST = "manifest.json.enc"
+MEDIA_ARCHIVE = "media.tar.gz.enc"
+DATABASE_FILES = {"sqlite": "db.sqlite3.enc", "postgresql": "db.dump.enc"}
+PLAINTEXT_FILES = ("manifest.json", "db.sqlite3", "db.dump", "media.tar.gz")
 
 
 class BackupError(Exception):
@@ -89,77 +109,111 @@ def pg_counts(cursor) -> dict[str, int]:
     return counts
 
 
-def _backup_sqlite(target: Path) -> dict[str, int]:
+def _backup_sqlite(partial: Path, scratch: Path, backup_id: bytes) -> dict[str, int]:
+    """The online backup API writes a plain copy in the private scratch folder (it needs a
+    file); the copy is counted, encrypted into the backup and deleted with the folder."""
     connection.ensure_connection()
-    dest = sqlite3.connect(target / "db.sqlite3")
+    plain = scratch / "db.sqlite3"
+    dest = sqlite3.connect(plain)
     try:
         connection.connection.backup(dest, pages=256)
     finally:
         dest.close()
-    return sqlite_counts(target / "db.sqlite3")
+    counts = sqlite_counts(plain)
+    encrypt_file(plain, partial / DATABASE_FILES["sqlite"], role="database", backup_id=backup_id)
+    return counts
 
 
-def _backup_postgres(target: Path) -> dict[str, int]:
-    if shutil.which("pg_dump") is None:
-        raise BackupError("pg_dump is not installed (apt-get install postgresql-client).")
+def _pg_connect(settings_dict):
     import psycopg
 
-    settings_dict = connection.settings_dict
-    with psycopg.connect(
+    return psycopg.connect(
         dbname=settings_dict["NAME"],
         user=settings_dict.get("USER") or None,
         password=settings_dict.get("PASSWORD") or None,
         host=settings_dict.get("HOST") or None,
         port=settings_dict.get("PORT") or None,
-    ) as conn:
+    )
+
+
+def _backup_postgres(partial: Path, scratch: Path, backup_id: bytes) -> dict[str, int]:
+    if shutil.which("pg_dump") is None:
+        raise BackupError(_("pg_dump is not installed (apt-get install postgresql-client)."))
+    settings_dict = connection.settings_dict
+    with _pg_connect(settings_dict) as conn:
         # One snapshot for the counts and the dump: writes during the backup are in neither.
         conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
         snapshot = conn.execute("SELECT pg_export_snapshot()").fetchone()[0]
         with conn.cursor() as cursor:
             counts = pg_counts(cursor)
-        result = subprocess.run(
-            [
-                "pg_dump",
-                "--format=custom",
-                "--no-owner",
-                f"--snapshot={snapshot}",
-                f"--file={target / 'db.dump'}",
-            ],
-            env=_pg_env(settings_dict),
-            capture_output=True,
-            text=True,
-        )
+        with (scratch / "pg_dump.log").open("w+b") as errors:
+            # pg_dump writes to a pipe that goes straight into the encryption.
+            process = subprocess.Popen(
+                ["pg_dump", "--format=custom", "--no-owner", f"--snapshot={snapshot}"],
+                env=_pg_env(settings_dict),
+                stdout=subprocess.PIPE,
+                stderr=errors,
+            )
+            writer = EncryptingWriter(
+                partial / DATABASE_FILES["postgresql"], role="database", backup_id=backup_id
+            )
+            copied = False
+            try:
+                shutil.copyfileobj(process.stdout, writer, 1 << 20)
+                copied = True
+            finally:
+                if not copied:
+                    process.kill()
+                process.stdout.close()
+                returncode = process.wait()
+                if copied and returncode == 0:
+                    writer.close()  # the last chunk: the file is complete
+                else:
+                    writer.abort()
+            errors.seek(0)
+            message = errors.read().decode(errors="replace").strip()
         conn.rollback()
-    if result.returncode != 0:
-        raise BackupError(f"pg_dump failed: {result.stderr.strip()}")
+    if returncode != 0:
+        raise BackupError(_("pg_dump failed: %(error)s") % {"error": message})
     return counts
 
 
 def make_backup(output_dir: Path) -> Path:
-    """Write one backup folder under output_dir and return it."""
+    """Write one encrypted backup folder under output_dir and return it."""
     stamp = timezone.now().strftime("%Y%m%dT%H%M%S%fZ")
     target = Path(output_dir) / f"backup-{stamp}"
     partial = target.with_name(target.name + ".partial")
     partial.mkdir(parents=True)
+    backup_id = new_backup_id()
     try:
-        if connection.vendor == "sqlite":
-            engine, counts = "sqlite", _backup_sqlite(partial)
-        elif connection.vendor == "postgresql":
-            engine, counts = "postgresql", _backup_postgres(partial)
-        else:
-            raise BackupError(f"No backup method for {connection.vendor}.")
+        with tempfile.TemporaryDirectory(prefix="hx-backup-") as scratch:
+            if connection.vendor == "sqlite":
+                engine, counts = "sqlite", _backup_sqlite(partial, Path(scratch), backup_id)
+            elif connection.vendor == "postgresql":
+                engine = "postgresql"
+                counts = _backup_postgres(partial, Path(scratch), backup_id)
+            else:
+                raise BackupError(
+                    _("No backup method for %(engine)s.") % {"engine": connection.vendor}
+                )
         media_root = Path(settings.MEDIA_ROOT)
         checksums = media_checksums(media_root)
-        with tarfile.open(partial / MEDIA_ARCHIVE, "w:gz") as archive:
+        with (
+            EncryptingWriter(partial / MEDIA_ARCHIVE, role="media", backup_id=backup_id) as out,
+            tarfile.open(fileobj=out, mode="w|gz") as archive,  # streamed: no plain copy
+        ):
             for name in checksums:
                 archive.add(media_root / name, arcname=name)
         manifest = {
+            "format": 1,
             "created": timezone.now().isoformat(),
             "engine": engine,
+            "database": DATABASE_FILES[engine],
             "tables": counts,
             "media": checksums,
         }
-        (partial / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True))
+        with EncryptingWriter(partial / MANIFEST, role="manifest", backup_id=backup_id) as out:
+            out.write(json.dumps(manifest, indent=1, sort_keys=True).encode())
         partial.rename(target)  # a folder without ".partial" is complete
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)
@@ -167,59 +221,119 @@ def make_backup(output_dir: Path) -> Path:
     return target
 
 
+def read_manifest(source: Path) -> dict:
+    """The backup's manifest, decrypted and checked (BackupCryptoError if it cannot be)."""
+    with tempfile.TemporaryDirectory(prefix="hx-manifest-") as scratch:
+        plain = Path(scratch) / "manifest.json"
+        backup_id = decrypt_to(Path(source) / MANIFEST, plain, role="manifest")
+        manifest = json.loads(plain.read_text())
+    manifest["backup_id"] = backup_id
+    return manifest
+
+
+def _refused(reason: str) -> BackupError:
+    return BackupError(
+        _("Restore refused; the database and the media folder were not touched. %(reason)s")
+        % {"reason": reason}
+    )
+
+
+def _open_backup(source: Path, engine: str, scratch: Path) -> tuple[dict, Path, Path]:
+    """Decrypt and check the whole backup into scratch before anything is restored: the
+    manifest, then the database and media files, which must come from the same backup."""
+    if not source.is_dir():
+        raise _refused(_("%(folder)s is not a backup folder.") % {"folder": source})
+    if not (source / MANIFEST).exists():
+        if any((source / name).exists() for name in PLAINTEXT_FILES):
+            raise _refused(
+                _(
+                    "%(folder)s is an unencrypted backup from an older version of the portal; "
+                    "this version restores only encrypted backups."
+                )
+                % {"folder": source.name}
+            )
+        raise _refused(
+            _("%(folder)s holds no %(file)s: it is not a complete backup.")
+            % {"folder": source.name, "file": MANIFEST}
+        )
+    try:
+        manifest = read_manifest(source)
+        backup_engine = manifest["engine"]
+        if not (
+            (engine == "sqlite3" and backup_engine == "sqlite")
+            or (engine == "postgresql" and backup_engine == "postgresql")
+        ):
+            raise _refused(
+                _("A %(backup)s backup cannot be restored into %(target)s.")
+                % {"backup": backup_engine, "target": engine}
+            )
+        files = {"database": manifest["database"], "media": MEDIA_ARCHIVE}
+        plain = {}
+        for role, name in files.items():
+            if not (source / name).exists():
+                raise _refused(
+                    _("%(folder)s holds no %(file)s: it is not a complete backup.")
+                    % {"folder": source.name, "file": name}
+                )
+            plain[role] = scratch / name.removesuffix(".enc")
+            if decrypt_to(source / name, plain[role], role=role) != manifest["backup_id"]:
+                raise _refused(
+                    _("%(file)s belongs to another backup than the manifest of %(folder)s.")
+                    % {"file": name, "folder": source.name}
+                )
+    except BackupCryptoError as error:
+        raise _refused(str(error)) from error
+    return manifest, plain["database"], plain["media"]
+
+
 def restore_backup(source: Path, *, database: dict, media_root: Path) -> dict:
     """Restore a backup folder into `database` (a settings-style dict: ENGINE, NAME, …) and
-    media_root, then compare counts and checksums with the manifest. Returns the report."""
-    source = Path(source)
-    manifest = json.loads((source / MANIFEST).read_text())
-    engine = database["ENGINE"].rsplit(".", 1)[-1]
-    if engine == "sqlite3" and manifest["engine"] == "sqlite":
-        src = sqlite3.connect(source / "db.sqlite3")
-        dest = sqlite3.connect(database["NAME"])
-        try:
-            src.backup(dest)
-        finally:
-            src.close()
-            dest.close()
-        counts = sqlite_counts(Path(database["NAME"]))
-    elif engine == "postgresql" and manifest["engine"] == "postgresql":
-        if shutil.which("pg_restore") is None:
-            raise BackupError("pg_restore is not installed (apt-get install postgresql-client).")
-        result = subprocess.run(
-            [
-                "pg_restore",
-                "--clean",
-                "--if-exists",
-                "--no-owner",
-                "--exit-on-error",
-                f"--dbname={database['NAME']}",
-                str(source / "db.dump"),
-            ],
-            env=_pg_env(database),
-            capture_output=True,
-            text=True,
-        )
-        if result.returncode != 0:
-            raise BackupError(f"pg_restore failed: {result.stderr.strip()}")
-        import psycopg
+    media_root, then compare counts and checksums with the manifest. Returns the report.
 
-        with (
-            psycopg.connect(
-                dbname=database["NAME"],
-                user=database.get("USER") or None,
-                password=database.get("PASSWORD") or None,
-                host=database.get("HOST") or None,
-                port=database.get("PORT") or None,
-            ) as conn,
-            conn.cursor() as cursor,
-        ):
-            counts = pg_counts(cursor)
-    else:
-        raise BackupError(f"A {manifest['engine']} backup cannot be restored into {engine}.")
-    media_root = Path(media_root)
-    media_root.mkdir(parents=True, exist_ok=True)
-    with tarfile.open(source / MEDIA_ARCHIVE, "r:gz") as archive:
-        archive.extractall(media_root, filter="data")
+    Raises BackupError, before touching either, if any file of the backup cannot be
+    decrypted with the configured key or is not whole."""
+    source = Path(source)
+    engine = database["ENGINE"].rsplit(".", 1)[-1]
+    with tempfile.TemporaryDirectory(prefix="hx-restore-") as scratch:
+        manifest, db_file, media_file = _open_backup(source, engine, Path(scratch))
+        if engine == "sqlite3":
+            src = sqlite3.connect(db_file)
+            dest = sqlite3.connect(database["NAME"])
+            try:
+                src.backup(dest)
+            finally:
+                src.close()
+                dest.close()
+            counts = sqlite_counts(Path(database["NAME"]))
+        else:
+            if shutil.which("pg_restore") is None:
+                raise BackupError(
+                    _("pg_restore is not installed (apt-get install postgresql-client).")
+                )
+            result = subprocess.run(
+                [
+                    "pg_restore",
+                    "--clean",
+                    "--if-exists",
+                    "--no-owner",
+                    "--exit-on-error",
+                    f"--dbname={database['NAME']}",
+                    str(db_file),
+                ],
+                env=_pg_env(database),
+                capture_output=True,
+                text=True,
+            )
+            if result.returncode != 0:
+                raise BackupError(
+                    _("pg_restore failed: %(error)s") % {"error": result.stderr.strip()}
+                )
+            with _pg_connect(database) as conn, conn.cursor() as cursor:
+                counts = pg_counts(cursor)
+        media_root = Path(media_root)
+        media_root.mkdir(parents=True, exist_ok=True)
+        with tarfile.open(media_file, "r:gz") as archive:
+            archive.extractall(media_root, filter="data")
     checksums = media_checksums(media_root)
     return {
         "tables_expected": manifest["tables"],

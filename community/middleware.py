@@ -91,17 +91,14 @@ class SecurityMiddleware:
     # -- second factor ----------------------------------------------------------------------
 
     def _second_factor(self, request):
-        from community.two_factor import SESSION_FLAG
+        """Staff who owe a second factor (an enrolled device, or their community's rule, which
+        applies from the request after the secretary sets it) reach only the code page, the
+        login and logout pages, the language switch and static files. Anonymous visitors and
+        staff who owe nothing pay no query here (community.two_factor)."""
+        from community.two_factor import allowed_before_second_factor, second_factor_due
 
-        if not request.path.startswith(("/admin/", "/dashboard/")):
+        if not second_factor_due(request):
             return None
-        user = request.user
-        if not (user.is_authenticated and user.is_staff):
-            return None
-        if not request.session.get(SESSION_FLAG):
-            return None
-        if request.path.startswith(("/admin/login/", "/admin/logout/")):
-            return None
-        if user.is_verified():
+        if allowed_before_second_factor(request.path):
             return None
         return redirect_to_login(request.get_full_path(), reverse("two-factor"))

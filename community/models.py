@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from community import ethnicity
+from community.auditing_queryset import AuditedManager, AuditedQuerySet
 from community.crypto import EncryptedTextField, blind_index, mask_id_number, mask_phone
 
 
@@ -20,6 +21,8 @@ class Community(models.Model):
         default=False,
         help_text=_("Every back-office account of the community must enter a one-time code."),
     )
+
+    objects = AuditedManager()
 
     class Meta:
         verbose_name = _("community")
@@ -62,6 +65,8 @@ class StaffProfile(models.Model):
     )
     phone = models.CharField(_("work phone"), max_length=20, blank=True)
 
+    objects = AuditedManager()
+
     class Meta:
         verbose_name = _("staff profile")
         verbose_name_plural = _("staff profiles")
@@ -91,6 +96,8 @@ class Grid(models.Model):
         verbose_name=_("grid workers"),
     )
 
+    objects = AuditedManager()
+
     class Meta:
         verbose_name = _("grid")
         verbose_name_plural = _("grids")
@@ -119,6 +126,8 @@ class GridMember(models.Model):
     )
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.WORKER)
 
+    objects = AuditedManager()
+
     class Meta:
         verbose_name = _("grid worker")
         verbose_name_plural = _("grid workers")
@@ -137,6 +146,8 @@ class Compound(models.Model):
         Community, on_delete=models.CASCADE, related_name="compounds", verbose_name=_("community")
     )
     name = models.CharField(_("name"), max_length=100)
+
+    objects = AuditedManager()
 
     class Meta:
         verbose_name = _("compound")
@@ -167,6 +178,8 @@ class Building(models.Model):
     number = models.CharField(_("building number"), max_length=20)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.FLATS)
 
+    objects = AuditedManager()
+
     class Meta:
         verbose_name = _("building")
         verbose_name_plural = _("buildings")
@@ -186,6 +199,8 @@ class Unit(models.Model):
         Building, on_delete=models.CASCADE, related_name="units", verbose_name=_("building")
     )
     number = models.CharField(_("unit number"), max_length=20)
+
+    objects = AuditedManager()
 
     class Meta:
         verbose_name = _("unit")
@@ -233,6 +248,8 @@ class Household(models.Model):
     is_low_income = models.BooleanField(_("low-income (低保)"), default=False)
     is_zero_employment = models.BooleanField(_("zero-employment (零就业)"), default=False)
 
+    objects = AuditedManager()
+
     class Meta:
         verbose_name = _("household")
         verbose_name_plural = _("households")
@@ -271,7 +288,7 @@ class Household(models.Model):
         self.contact_phone_last4 = value[-4:]
 
 
-class ResidentQuerySet(models.QuerySet):
+class ResidentQuerySet(AuditedQuerySet):
     def current(self):
         """Residents who have not moved out."""
         return self.filter(moved_out__isnull=True)
@@ -419,6 +436,8 @@ class CareTag(models.Model):
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
+    objects = AuditedManager()
+
     class Meta:
         verbose_name = _("care tag")
         verbose_name_plural = _("care tags")
@@ -447,6 +466,8 @@ class ResidentTag(models.Model):
     until = models.DateField(_("until"), null=True, blank=True)
     note = EncryptedTextField(_("note"), blank=True)
 
+    objects = AuditedManager()
+
     class Meta:
         verbose_name = _("resident's care tag")
         verbose_name_plural = _("residents' care tags")
@@ -459,7 +480,7 @@ class ResidentTag(models.Model):
         return f"{self.resident} · {self.tag}"
 
 
-class VisitQuerySet(models.QuerySet):
+class VisitQuerySet(AuditedQuerySet):
     def with_place(self):
         return self.select_related(
             "household__unit__building__compound",
@@ -574,6 +595,8 @@ class PartyMember(models.Model):
     )
     skills = models.TextField(_("skills"), blank=True)
 
+    objects = AuditedManager()
+
     class Meta:
         verbose_name = _("party member")
         verbose_name_plural = _("party members")
@@ -634,6 +657,8 @@ class VolunteerService(models.Model):
         related_name="+",
         verbose_name=_("verified by"),
     )
+
+    objects = AuditedManager()
 
     class Meta:
         verbose_name = _("volunteer service")

@@ -41,7 +41,7 @@ from import_export import fields as ie_fields
 from import_export import resources
 from import_export.formats.base_formats import XLSX
 
-from community import ethnicity
+from community import audit, ethnicity
 from community.access import grid_ids, scoped
 from community.crypto import blind_index
 from community.models import (
@@ -796,6 +796,21 @@ class ResidentResource(resources.ModelResource):
 
     def get_bulk_update_fields(self):
         return WRITTEN_FIELDS
+
+    # The residents written here get one "import" audit row each, from the import's access
+    # log entry (community.audit._access_logged): their own create/update rows would record
+    # the same writes twice. Places and care tags the import adds are audited as usual.
+    def bulk_create(self, *args, **kwargs):
+        with audit.suppressed():
+            return super().bulk_create(*args, **kwargs)
+
+    def bulk_update(self, *args, **kwargs):
+        with audit.suppressed():
+            return super().bulk_update(*args, **kwargs)
+
+    def do_instance_save(self, instance, is_create):
+        with audit.suppressed():
+            return super().do_instance_save(instance, is_create)
 
     def after_import(self, dataset, result, **kwargs):
         if result.has_errors() or result.has_validation_errors():

@@ -2,8 +2,15 @@
 
 A staff member who enrolled a device must enter a code after each login; when the secretary
 makes it mandatory for the community (Community.require_two_factor), everybody there must
-enrol. The decision is taken once at login and kept in the session (SESSION_FLAG), so no
-page pays a query for it.
+enrol, from their very next request on, even in a session opened before the change
+(community.middleware.SecurityMiddleware sends them to /account/two-factor/).
+
+No page pays a query for it:
+- whether the account had an enrolled device is looked up once, at login, and kept in the
+  session (SESSION_FLAG);
+- the community's rule comes with the user: the backend that loads the logged-in user for
+  each request joins it in (get_user, REQUIRED_ATTRIBUTE), so it is always the database's
+  current value, in every process, without a cache to invalidate.
 """
 
 import time
@@ -12,12 +19,16 @@ import segno
 from axes.backends import AxesBackend
 from django import forms
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.signals import user_logged_in
 from django.core.exceptions import PermissionDenied
+from django.db.models import F
 from django.dispatch import receiver
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -30,23 +41,56 @@ from community import roles
 from community.access import has_role, home_community
 from community.middleware import SEEN_KEY
 
+# Session: True when the account had an enrolled device at login. (The key's name is older
+# than its meaning; a session of an earlier version holding True stays asked for its code.)
 SESSION_FLAG = "hx_needs_second_factor"
+# On the user loaded for each request: the rule of the user's community (None: no community).
+REQUIRED_ATTRIBUTE = "hx_community_requires_second_factor"
+_MISSING = object()
 
 
-def needs_second_factor(user) -> bool:
-    if not user.is_staff:
-        return False
-    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
-        return True
-    community = home_community(user)
-    return bool(community and community.require_two_factor)
+def has_enrolled_device(user) -> bool:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
 
 @receiver(user_logged_in)
 def _remember_second_factor(sender, request, user, **kwargs):
     if request is not None and hasattr(request, "session"):
-        request.session[SESSION_FLAG] = needs_second_factor(user)
+        request.session[SESSION_FLAG] = user.is_staff and has_enrolled_device(user)
         request.session[SEEN_KEY] = int(time.time())  # the idle timeout starts now
+
+
+def community_requires_second_factor(user) -> bool:
+    """The rule of the user's own community (superusers included), as the database has it now."""
+    value = getattr(user, REQUIRED_ATTRIBUTE, _MISSING)
+    if value is _MISSING:  # a user object loaded some other way: ask the database
+        community = home_community(user)
+        value = community is not None and community.require_two_factor
+    return bool(value)
+
+
+def second_factor_due(request) -> bool:
+    """Must this request's user enter a code (or enrol) before anything else?"""
+    user = request.user
+    if not (user.is_authenticated and user.is_staff):
+        return False
+    if SESSION_FLAG not in request.session:
+        return False  # a session made without logging in (scripts, benchmarks)
+    required = request.session[SESSION_FLAG] or community_requires_second_factor(user)
+    return required and not user.is_verified()
+
+
+def allowed_before_second_factor(path: str) -> bool:
+    """The pages a staff member who owes a second factor may still open: enrolling and
+    entering the code, logging in and out, the language switch, and static files."""
+    if path.startswith(settings.STATIC_URL):
+        return True
+    return path in {
+        reverse("two-factor"),
+        reverse("admin:login"),
+        reverse("admin:logout"),
+        reverse("set_language"),
+    }
 
 
 class TokenForm(forms.Form):
@@ -91,8 +135,15 @@ def two_factor(request):
         context["qr"] = mark_safe(segno.make(device.config_url).svg_inline(scale=4))  # noqa: S308
         context["secret"] = device.config_url.split("secret=")[1].split("&")[0]
     community = home_community(request.user)
+    due = second_factor_due(request)
+    # Why the page came up in the middle of the work: the community's rule.
+    context["required_by"] = (
+        community if due and community is not None and community.require_two_factor else None
+    )
+    # The rule may be changed only by a secretary who is not owing a code: a stolen password
+    # alone must not be enough to switch the second factor off.
     context["policy_community"] = (
-        community if community and has_role(request.user, roles.SECRETARY) else None
+        community if community and has_role(request.user, roles.SECRETARY) and not due else None
     )
     return render(request, "two_factor.html", context)
 
@@ -104,6 +155,8 @@ def two_factor_policy(request):
     community = home_community(request.user)
     if community is None or not has_role(request.user, roles.SECRETARY):
         raise PermissionDenied
+    if second_factor_due(request):  # the middleware already sends them to the code page
+        raise PermissionDenied
     community.require_two_factor = request.POST.get("required") == "1"
     community.save(update_fields=["require_two_factor"])
     return HttpResponseRedirect(_next(request))
@@ -113,14 +166,37 @@ def two_factor_policy(request):
 
 
 class RequestAwareAxesBackend(AxesBackend):
-    """AxesBackend for every login through a page (which always passes the request). A call
-    without a request (Django's test Client.login, scripts) cannot be attributed to a client,
-    so it skips the lockout check and falls through to the ordinary password check."""
+    """The backend of every login through a page (which always passes the request): the
+    lockout check of django-axes, then the ordinary password check. A wrong password ends the
+    login here (PermissionDenied: the password is hashed once, not again by ModelBackend, and
+    axes counts the failure once). A call without a request (Django's test Client.login,
+    scripts) cannot be attributed to a client, so it skips the lockout check and falls
+    through to ModelBackend.
+
+    Sessions logged in here load their user through get_user(), with the community's
+    second-factor rule joined in (no query of its own)."""
 
     def authenticate(self, request, username=None, password=None, **kwargs):
         if request is None:
             return None
-        return super().authenticate(request, username=username, password=password, **kwargs)
+        # Raises AxesBackendPermissionDenied while the username is locked out here.
+        super().authenticate(request, username=username, password=password, **kwargs)
+        user = ModelBackend.authenticate(
+            self, request, username=username, password=password, **kwargs
+        )
+        if user is None:
+            raise PermissionDenied
+        return user
+
+    def get_user(self, user_id):
+        user_model = get_user_model()
+        try:
+            user = user_model._default_manager.annotate(
+                **{REQUIRED_ATTRIBUTE: F("staff_profile__community__require_two_factor")}
+            ).get(pk=user_id)
+        except user_model.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
 
 
 def lockout_response(request, original_response=None, credentials=None):

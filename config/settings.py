@@ -44,6 +44,17 @@ if not FIELD_ENCRYPTION_KEY:
         raise ImproperlyConfigured("Set FIELD_ENCRYPTION_KEY in the environment.")
     FIELD_ENCRYPTION_KEY = "development-field-key-only-used-when-DEBUG-is-on"
 
+# Encrypts `manage.py backup`'s files (community/backup_crypto.py, AES-256-GCM). Unset, the
+# backup key is derived with HKDF from FIELD_ENCRYPTION_KEY under a label of its own: a backup
+# is unusable without FIELD_ENCRYPTION_KEY anyway (the ID numbers and phones in it are
+# encrypted with it), so that key must already be kept apart from the backups, and one secret
+# fewer cannot be lost. Set a separate key (32+ random characters) when whoever keeps the
+# backups must not hold the field key, or to rotate the two apart. Either way: store the key
+# apart from the backups, and keep every key a kept backup was made with.
+BACKUP_ENCRYPTION_KEY = os.environ.get("BACKUP_ENCRYPTION_KEY", "")
+if BACKUP_ENCRYPTION_KEY and len(BACKUP_ENCRYPTION_KEY) < 32 and not DEBUG:
+    raise ImproperlyConfigured("BACKUP_ENCRYPTION_KEY must have at least 32 characters.")
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 

@@ -9,6 +9,14 @@ The lifecycle (DESIGN §3):
 
 Every step writes one RequestEvent (append-only) with the actor and the time. A step that the
 current status does not allow raises ValidationError(code="transition_refused").
+
+Two staff acting on one request from pages opened at the same state: each workflow form
+carries the id of the request's last event as it was shown (`seen_event`, last_event_id());
+the step re-reads the request under its row lock and refuses with code="request_changed",
+naming who changed what and when, if any event was written since. Every write to a request
+after its submission happens under that lock and writes an event, so the last event id is
+the request's version, and the first of two stale submissions wins while the second changes
+nothing.
 """
 
 import datetime as dt
@@ -307,6 +315,56 @@ def _record(
 # --- staff workflow ---------------------------------------------------------------------
 
 
+def last_event_id(service_request: ServiceRequest) -> int:
+    """The request's version for a workflow form: the id of its last event (0: none yet)."""
+    last = (
+        RequestEvent.objects.filter(request_id=service_request.pk)
+        .order_by("-id")
+        .values_list("id", flat=True)
+        .first()
+    )
+    return last or 0
+
+
+def _who(event: RequestEvent) -> str:
+    if event.actor is None:
+        return gettext("the resident")
+    return event.actor.get_full_name() or event.actor.get_username()
+
+
+def _check_unchanged(sr: ServiceRequest, seen_event: int | None) -> None:
+    """Refuse when the request has events newer than the form's (call under the row lock)."""
+    if seen_event is None:
+        return
+    newer = list(
+        RequestEvent.objects.filter(request_id=sr.pk, id__gt=seen_event)
+        .select_related("actor")
+        .order_by("id")
+    )
+    if not newer:
+        return
+    changes = [
+        gettext("“%(step)s” by %(who)s at %(time)s")
+        % {
+            "step": event.get_kind_display(),
+            "who": _who(event),
+            "time": timezone.localtime(event.at).strftime("%Y-%m-%d %H:%M"),
+        }
+        for event in newer[-3:]
+    ]
+    if len(newer) > 3:
+        changes.insert(0, gettext("%(count)d earlier changes") % {"count": len(newer) - 3})
+    raise ValidationError(
+        _(
+            "Request %(reference)s was changed after you opened this page: %(changes)s. "
+            "Nothing was saved. Check its state now; if your step is still needed, "
+            "submit it again."
+        )
+        % {"reference": sr.reference, "changes": gettext("; ").join(changes)},
+        code="request_changed",
+    )
+
+
 def _refuse(service_request: ServiceRequest, action: str) -> ValidationError:
     return ValidationError(
         _("Request %(reference)s is “%(status)s”: “%(action)s” is not possible now.")
@@ -319,9 +377,13 @@ def _refuse(service_request: ServiceRequest, action: str) -> ValidationError:
     )
 
 
-def _lock(service_request: ServiceRequest, action: str) -> ServiceRequest:
-    """The request re-read under a row lock, after checking the action is allowed now."""
+def _lock(
+    service_request: ServiceRequest, action: str, seen_event: int | None = None
+) -> ServiceRequest:
+    """The request re-read under a row lock, after checking that nobody changed it since the
+    form was shown (seen_event) and that the action is allowed now."""
     locked = ServiceRequest.objects.select_for_update().get(pk=service_request.pk)
+    _check_unchanged(locked, seen_event)
     if locked.status not in ALLOWED_FROM[action]:
         raise _refuse(locked, action)
     return locked
@@ -358,8 +420,10 @@ def _move(
 
 
 @transaction.atomic
-def accept_request(*, service_request: ServiceRequest, actor, note: str = "") -> ServiceRequest:
-    sr = _lock(service_request, "accept")
+def accept_request(
+    *, service_request: ServiceRequest, actor, note: str = "", seen_event: int | None = None
+) -> ServiceRequest:
+    sr = _lock(service_request, "accept", seen_event)
     now = timezone.now()
     return _move(
         sr,
@@ -374,14 +438,16 @@ def accept_request(*, service_request: ServiceRequest, actor, note: str = "") ->
 
 
 @transaction.atomic
-def reject_request(*, service_request: ServiceRequest, actor, reason: str) -> ServiceRequest:
+def reject_request(
+    *, service_request: ServiceRequest, actor, reason: str, seen_event: int | None = None
+) -> ServiceRequest:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(
             {"reason": _("Give the reason for the rejection: the resident will read it.")},
             code="reason_required",
         )
-    sr = _lock(service_request, "reject")
+    sr = _lock(service_request, "reject", seen_event)
     now = timezone.now()
     return _move(
         sr,
@@ -397,9 +463,14 @@ def reject_request(*, service_request: ServiceRequest, actor, reason: str) -> Se
 
 @transaction.atomic
 def merge_request(
-    *, service_request: ServiceRequest, actor, duplicate_of: ServiceRequest, note: str = ""
+    *,
+    service_request: ServiceRequest,
+    actor,
+    duplicate_of: ServiceRequest,
+    note: str = "",
+    seen_event: int | None = None,
 ) -> ServiceRequest:
-    sr = _lock(service_request, "merge")
+    sr = _lock(service_request, "merge", seen_event)
     if duplicate_of.pk == sr.pk or duplicate_of.community_id != sr.community_id:
         raise ValidationError(
             {"duplicate_of": _("Choose another request of the same community.")},
@@ -454,13 +525,14 @@ def assign_request(
     star=None,
     grid: Grid | None = None,
     note: str = "",
+    seen_event: int | None = None,
 ) -> ServiceRequest:
     """Give the request to a grid worker or staff member and/or to a star's group."""
     if assignee is None and star is None:
         raise ValidationError(
             _("Choose a grid worker, a staff member or a star."), code="assignee_required"
         )
-    sr = _lock(service_request, "assign")
+    sr = _lock(service_request, "assign", seen_event)
     _check_assignee(sr, assignee)
     if star is not None and star.community_id != sr.community_id:
         raise ValidationError({"star": _("Unknown star.")}, code="bad_star")
@@ -478,8 +550,10 @@ def assign_request(
 
 
 @transaction.atomic
-def start_request(*, service_request: ServiceRequest, actor, note: str = "") -> ServiceRequest:
-    sr = _lock(service_request, "start")
+def start_request(
+    *, service_request: ServiceRequest, actor, note: str = "", seen_event: int | None = None
+) -> ServiceRequest:
+    sr = _lock(service_request, "start", seen_event)
     now = timezone.now()
     return _move(
         sr,
@@ -494,7 +568,12 @@ def start_request(*, service_request: ServiceRequest, actor, note: str = "") -> 
 
 
 def resolve_request(
-    *, service_request: ServiceRequest, actor, note: str, photos: Sequence[ContentFile] = ()
+    *,
+    service_request: ServiceRequest,
+    actor,
+    note: str,
+    photos: Sequence[ContentFile] = (),
+    seen_event: int | None = None,
 ) -> ServiceRequest:
     """Record the resolution (shown to the resident) with up to 3 photos (already cleaned)."""
     note = (note or "").strip()
@@ -510,7 +589,7 @@ def resolve_request(
     written: list[str] = []
     try:
         with transaction.atomic():
-            sr = _lock(service_request, "resolve")
+            sr = _lock(service_request, "resolve", seen_event)
             now = timezone.now()
             _move(
                 sr,
@@ -537,6 +616,7 @@ def follow_up_request(
     note: str,
     solved: bool | None = None,
     satisfaction: str = "",
+    seen_event: int | None = None,
 ) -> ServiceRequest:
     """The follow-up visit or call (回访). A rating given there counts as the resident's; an
     unsolved or unsatisfied one reopens the request."""
@@ -550,7 +630,7 @@ def follow_up_request(
             _("Record both whether it is solved and the satisfaction, or neither."),
             code="partial_rating",
         )
-    sr = _lock(service_request, "follow_up")
+    sr = _lock(service_request, "follow_up", seen_event)
     now = timezone.now()
     _move(
         sr,
@@ -570,8 +650,10 @@ def follow_up_request(
 
 
 @transaction.atomic
-def close_request(*, service_request: ServiceRequest, actor, note: str = "") -> ServiceRequest:
-    sr = _lock(service_request, "close")
+def close_request(
+    *, service_request: ServiceRequest, actor, note: str = "", seen_event: int | None = None
+) -> ServiceRequest:
+    sr = _lock(service_request, "close", seen_event)
     now = timezone.now()
     return _move(
         sr,
@@ -587,7 +669,12 @@ def close_request(*, service_request: ServiceRequest, actor, note: str = "") -> 
 
 @transaction.atomic
 def extend_request(
-    *, service_request: ServiceRequest, actor, working_days: int, reason: str
+    *,
+    service_request: ServiceRequest,
+    actor,
+    working_days: int,
+    reason: str,
+    seen_event: int | None = None,
 ) -> ServiceRequest:
     """Approve the one extension a request may get (at most 15 working days)."""
     reason = (reason or "").strip()
@@ -601,7 +688,7 @@ def extend_request(
             },
             code="extension_length",
         )
-    sr = _lock(service_request, "extend")
+    sr = _lock(service_request, "extend", seen_event)
     if sr.extended_at is not None:
         raise ValidationError(
             _("Request %(reference)s has already had its one extension.")

@@ -24,6 +24,7 @@ from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from community import audit
 from community.crypto import blind_index, encrypt, mask_id_number, mask_phone
 from community.models import Building, Community, Compound, Grid, Household, Resident, Unit
 from community.services import create_community
@@ -132,6 +133,9 @@ def _mobile(rng: random.Random, n: int) -> str:
     return f"1{rng.choice('3589')}{n:09d}"
 
 
+# Benchmark data, nobody's work: not audited (community.audit.suppressed). Most tables are
+# written with raw COPY/INSERT, which no audit would see anyway.
+@audit.suppressed()
 def generate(
     *,
     sizes: Sizes = Sizes(),  # noqa: B008 - frozen dataclass

@@ -1,13 +1,29 @@
-"""The back office for disputes (矛盾纠纷), their parties and sessions, and legal consultations."""
+"""The back office for disputes (矛盾纠纷), their parties and sessions, and legal consultations.
 
+A dispute is worked on in its ordinary change form, mediation sessions and parties inline.
+Two people saving it from pages opened at the same state: the second is refused (the
+fingerprint of community.admin_base.OptimisticLockingMixin), and here the fingerprint also
+covers the inline rows, so a session recorded or edited in between counts as a change.
+"""
+
+import hashlib
+
+from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import flatten_fieldsets
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from community.access import home_community
-from community.admin_base import CommunityScopedAdmin, ScopedInlineMixin
+from community.admin_base import (
+    VERSION_FIELD,
+    CommunityScopedAdmin,
+    ScopedInlineMixin,
+    record_version,
+)
 from governance.forms.disputes import DisputeForm, DisputePartyForm
 from governance.models import Dispute, DisputeParty, LegalConsultation, MediationSession
 
@@ -22,6 +38,19 @@ def _community_users(request):
     return users.filter(
         Q(staff_profile__community=community) | Q(grid_memberships__grid__community=community)
     ).distinct()
+
+
+INLINE_VERSION_FIELD = "inline_version"
+
+
+def inline_version(dispute_id) -> str:
+    """A fingerprint of the dispute's parties and mediation sessions as they are now."""
+    rows = [
+        *DisputeParty.objects.filter(dispute_id=dispute_id).order_by("pk"),
+        *MediationSession.objects.filter(dispute_id=dispute_id).order_by("pk"),
+    ]
+    text = "|".join(f"{row._meta.model_name}:{record_version(row)}" for row in rows)
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
 class DisputePartyInline(ScopedInlineMixin, admin.TabularInline):
@@ -81,6 +110,38 @@ class DisputeAdmin(CommunityScopedAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(sessions_count=Count("sessions"))
+
+    def _versioned_form(self, base, obj):
+        """The row's fingerprint (the mixin), plus one of the inline rows. Checked after the
+        row's, which on PostgreSQL holds the dispute's row lock: every save of a dispute
+        passes here, so two saves of one dispute are serialised."""
+        versioned = super()._versioned_form(base, obj)
+
+        def clean(form):
+            cleaned = versioned.clean(form)
+            sent = form.data.get(INLINE_VERSION_FIELD)
+            if sent and sent != inline_version(obj.pk):
+                raise ValidationError(
+                    _(
+                        "Somebody else saved this record after you opened it. Your changes "
+                        "were not saved: open the record again to see theirs, then redo yours."
+                    ),
+                    code="conflict",
+                )
+            return cleaned
+
+        field = forms.CharField(
+            widget=forms.HiddenInput, required=False, initial=inline_version(obj.pk)
+        )
+        return type(versioned.__name__, (versioned,), {INLINE_VERSION_FIELD: field, "clean": clean})
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        names = flatten_fieldsets(fieldsets)
+        if VERSION_FIELD not in names or INLINE_VERSION_FIELD in names:
+            return fieldsets
+        (name, options), *rest = fieldsets
+        return [(name, {**options, "fields": [*options["fields"], INLINE_VERSION_FIELD]}), *rest]
 
     @admin.display(description=_("sessions"), ordering="sessions_count")
     def session_count(self, obj):

@@ -141,7 +141,11 @@ ACTION_FORMS = {
 
 def _run_action(action, service_request, user, data):
     """Call the service behind an action with the form's cleaned data."""
-    common = {"service_request": service_request, "actor": user}
+    common = {
+        "service_request": service_request,
+        "actor": user,
+        "seen_event": data["seen_event"],  # refused if the request changed since the form
+    }
     if action == "accept":
         return services.accept_request(**common, note=data["note"])
     if action == "reject":
@@ -176,6 +180,16 @@ def _run_action(action, service_request, user, data):
             **common, working_days=data["working_days"], reason=data["reason"]
         )
     raise Http404
+
+
+def _not_possible(service_request, action) -> ValidationError:
+    """Why the request's state does not allow the action now."""
+    if service_request.status not in services.ALLOWED_FROM[action]:
+        return services._refuse(service_request, action)
+    return ValidationError(
+        gettext("Request %(reference)s has already had its one extension.")
+        % {"reference": service_request.reference}
+    )
 
 
 @admin.register(ServiceRequest)
@@ -327,19 +341,15 @@ class ServiceRequestAdmin(CommunityScopedAdmin):
         if not self.has_change_permission(request, obj):
             raise PermissionDenied
         change_url = reverse("admin:governance_servicerequest_change", args=[obj.pk])
-        if action not in services.available_actions(obj):
-            error = (
-                services._refuse(obj, action)
-                if obj.status not in services.ALLOWED_FROM[action]
-                else ValidationError(
-                    gettext("Request %(reference)s has already had its one extension.")
-                    % {"reference": obj.reference}
-                )
-            )
+        # A POST goes to the service even when the step looks impossible now: a page opened
+        # before somebody else's step is told who did what, and keeps what was typed.
+        if request.method != "POST" and action not in services.available_actions(obj):
+            error = _not_possible(obj, action)
             self.message_user(request, " ".join(error.messages), messages.ERROR)
             return redirect(change_url)
         form_class = ACTION_FORMS[action]
         kwargs = {"service_request": obj} if action in ("merge", "assign") else {}
+        can_submit = True
         if request.method == "POST":
             form = form_class(request.POST, request.FILES, **kwargs)
             if form.is_valid():
@@ -347,6 +357,8 @@ class ServiceRequestAdmin(CommunityScopedAdmin):
                     _run_action(action, obj, request.user, form.cleaned_data)
                 except ValidationError as error:
                     forms.add_service_error(form, error)
+                    if getattr(error, "code", None) == "request_changed":
+                        obj, can_submit = self._after_conflict(request, form, obj, action)
                 else:
                     self.message_user(
                         request,
@@ -356,7 +368,7 @@ class ServiceRequestAdmin(CommunityScopedAdmin):
                     )
                     return redirect(change_url)
         else:
-            form = form_class(**kwargs)
+            form = form_class(initial={"seen_event": services.last_event_id(obj)}, **kwargs)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -366,8 +378,28 @@ class ServiceRequestAdmin(CommunityScopedAdmin):
             "action_label": services.ACTION_LABELS[action],
             "change_url": change_url,
             "multipart": action == "resolve",
+            "can_submit": can_submit,
         }
         return TemplateResponse(request, "governance/requests/admin_action.html", context)
+
+    def _after_conflict(self, request, form, obj, action):
+        """Somebody changed the request since the form was shown (the service refused and
+        said who and when). The page comes back with the request as it is now and with what
+        was typed; the form now carries the current version, so submitting it again (after
+        reading) applies the step on top of the other person's."""
+        fresh = self.get_object(request, str(obj.pk))
+        if fresh is None:  # e.g. moved to another grid: no longer this user's to act on
+            return obj, False
+        obj = fresh
+        data = form.data.copy()
+        data[form.add_prefix("seen_event")] = str(services.last_event_id(obj))
+        form.data = data
+        if form.cleaned_data.get("photos"):
+            form.add_error("photos", gettext("Choose the photos again: they were not saved."))
+        can_submit = action in services.available_actions(obj)
+        if not can_submit:
+            form.add_error(None, _not_possible(obj, action))
+        return obj, can_submit
 
     def photo_view(self, request, object_id, photo_id):
         obj = self.get_object(request, object_id)

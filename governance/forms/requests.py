@@ -287,7 +287,22 @@ class RatingForm(forms.Form):
 # --- staff workflow ---------------------------------------------------------------------
 
 
-class NoteForm(forms.Form):
+class WorkflowForm(forms.Form):
+    """A workflow step's form: it carries the version of the request it was shown with (the
+    id of its last event), which the service checks under the request's row lock."""
+
+    seen_event = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=0,
+        error_messages={
+            "required": _("This form is out of date: open the request again."),
+            "invalid": _("This form is out of date: open the request again."),
+            "min_value": _("This form is out of date: open the request again."),
+        },
+    )
+
+
+class NoteForm(WorkflowForm):
     note = forms.CharField(
         label=_("Internal note (optional)"),
         required=False,
@@ -296,7 +311,7 @@ class NoteForm(forms.Form):
     )
 
 
-class RejectForm(forms.Form):
+class RejectForm(WorkflowForm):
     reason = forms.CharField(
         label=_("Reason (shown to the resident)"),
         max_length=2000,
@@ -357,7 +372,7 @@ class AssignForm(NoteForm):
         return data
 
 
-class ResolveForm(forms.Form):
+class ResolveForm(WorkflowForm):
     note = forms.CharField(
         label=_("What was done (shown to the resident)"),
         max_length=2000,
@@ -366,7 +381,7 @@ class ResolveForm(forms.Form):
     photos = PhotosField(label=_("Photos (up to 3)"))
 
 
-class FollowUpForm(forms.Form):
+class FollowUpForm(WorkflowForm):
     note = forms.CharField(
         label=_("What the resident said"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -384,7 +399,7 @@ class FollowUpForm(forms.Form):
     )
 
 
-class ExtendForm(forms.Form):
+class ExtendForm(WorkflowForm):
     working_days = forms.IntegerField(label=_("Extra working days"), min_value=1, max_value=15)
     reason = forms.CharField(
         label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from community.auditing_queryset import AuditedManager, AuditedQuerySet
 from governance.models.objections import PublicObjection
 
 MIN_NOTICE_DAYS = 5
@@ -24,6 +25,8 @@ class Council(models.Model):
     name = models.CharField(_("name"), max_length=100, default="居民议事会")
     established_on = models.DateField(_("established on"), null=True, blank=True)
 
+    objects = AuditedManager()
+
     class Meta:
         verbose_name = _("residents' council")
         verbose_name_plural = _("residents' councils")
@@ -33,7 +36,7 @@ class Council(models.Model):
         return self.name
 
 
-class CouncilMemberQuerySet(models.QuerySet):
+class CouncilMemberQuerySet(AuditedQuerySet):
     def active_on(self, day):
         return self.filter(Q(left_on__isnull=True) | Q(left_on__gt=day), joined_on__lte=day)
 
@@ -96,6 +99,8 @@ class CouncilMeeting(models.Model):
     )
     attendance_recorded_at = models.DateTimeField(_("sign-in recorded"), null=True, blank=True)
 
+    objects = AuditedManager()
+
     class Meta:
         verbose_name = _("council meeting")
         verbose_name_plural = _("council meetings")
@@ -105,7 +110,7 @@ class CouncilMeeting(models.Model):
         return f"{self.council} {self.held_on:%Y-%m-%d}"
 
 
-class MotionQuerySet(models.QuerySet):
+class MotionQuerySet(AuditedQuerySet):
     def decided(self):
         return self.filter(status__in=[Motion.Status.PASSED, Motion.Status.REJECTED])
 
@@ -219,6 +224,8 @@ class MotionOption(models.Model):
     )
     unit = models.CharField(_("unit"), max_length=20, blank=True)
 
+    objects = AuditedManager()
+
     class Meta:
         verbose_name = _("option")
         verbose_name_plural = _("options")
@@ -250,6 +257,8 @@ class Vote(models.Model):
         verbose_name=_("preferred option"),
     )
     recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    objects = AuditedManager()
 
     class Meta:
         verbose_name = _("vote")

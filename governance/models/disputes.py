@@ -5,8 +5,10 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from community.auditing_queryset import AuditedManager, AuditedQuerySet
 
-class DisputeQuerySet(models.QuerySet):
+
+class DisputeQuerySet(AuditedQuerySet):
     def for_community(self, community):
         return self.filter(community=community)
 
@@ -147,6 +149,8 @@ class DisputeParty(models.Model):
     )
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.APPLICANT)
 
+    objects = AuditedManager()
+
     class Meta:
         verbose_name = _("party")
         verbose_name_plural = _("parties")
@@ -178,6 +182,8 @@ class MediationSession(models.Model):
     result = models.CharField(
         _("result"), max_length=10, choices=Result.choices, default=Result.CONTINUE
     )
+
+    objects = AuditedManager()
 
     class Meta:
         verbose_name = _("mediation session")
@@ -237,6 +243,8 @@ class LegalConsultation(models.Model):
         _("adviser"), max_length=100, blank=True, help_text=_("e.g. the community legal adviser")
     )
     referred = models.BooleanField(_("referred to legal aid"), default=False)
+
+    objects = AuditedManager()
 
     class Meta:
         verbose_name = _("legal consultation")

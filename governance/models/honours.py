@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from community.auditing_queryset import AuditedManager, AuditedQuerySet
 from governance.models.objections import PublicObjection
 
 
@@ -38,6 +39,8 @@ class HonourCampaign(models.Model):
     notice_ends_on = models.DateField(_("public notice until"), null=True, blank=True)
     closed_at = models.DateTimeField(_("winners confirmed at"), null=True, blank=True)
 
+    objects = AuditedManager()
+
     class Meta:
         verbose_name = _("honours campaign")
         verbose_name_plural = _("honours campaigns")
@@ -63,7 +66,7 @@ class HonourCampaign(models.Model):
         }[kind]
 
 
-class NominationQuerySet(models.QuerySet):
+class NominationQuerySet(AuditedQuerySet):
     def with_nominee(self):
         return self.select_related(
             "household__head",

@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from community.auditing_queryset import AuditedManager, AuditedQuerySet
+
 NOTICE_ATTACHMENT_EXTENSIONS = ["pdf", "doc", "docx", "xls", "xlsx", "jpg", "jpeg", "png"]
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 
@@ -28,7 +30,7 @@ def _attachment_path(instance, filename):
     return f"notices/{timezone.localdate():%Y/%m}/{uuid.uuid4().hex}.{extension}"
 
 
-class NoticeQuerySet(models.QuerySet):
+class NoticeQuerySet(AuditedQuerySet):
     def for_community(self, community):
         return self.filter(community=community)
 
@@ -140,6 +142,8 @@ class NoticeAttachment(models.Model):
         help_text=_("PDF, Word, Excel or a picture, at most 10 MB."),
     )
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    objects = AuditedManager()
 
     class Meta:
         verbose_name = _("attachment")

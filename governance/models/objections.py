@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from community.auditing_queryset import AuditedManager
 from community.crypto import EncryptedTextField
 
 
@@ -24,6 +25,8 @@ class PublicObjection(models.Model):
         related_name="+",
         verbose_name=_("answered by"),
     )
+
+    objects = AuditedManager()
 
     class Meta:
         abstract = True

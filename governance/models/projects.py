@@ -13,6 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from community.auditing_queryset import AuditedManager, AuditedQuerySet
+
 MONEY = {"max_digits": 14, "decimal_places": 2}
 POSITIVE = [MinValueValidator(Decimal("0.01"))]
 
@@ -21,7 +23,7 @@ def _photo_path(instance, filename):
     return f"projects/photos/{timezone.localdate():%Y/%m}/{filename}"
 
 
-class ProjectQuerySet(models.QuerySet):
+class ProjectQuerySet(AuditedQuerySet):
     def for_community(self, community):
         return self.filter(community=community)
 
@@ -97,6 +99,8 @@ class BudgetLine(models.Model):
     amount = models.DecimalField(_("budgeted (yuan)"), **MONEY, validators=POSITIVE)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
+    objects = AuditedManager()
+
     class Meta:
         verbose_name = _("budget line")
         verbose_name_plural = _("budget lines")
@@ -124,6 +128,8 @@ class Contract(models.Model):
     amount = models.DecimalField(_("contract amount (yuan)"), **MONEY, validators=POSITIVE)
     signed_on = models.DateField(_("signed on"))
 
+    objects = AuditedManager()
+
     class Meta:
         verbose_name = _("contract")
         verbose_name_plural = _("contracts")
@@ -149,6 +155,8 @@ class Payment(models.Model):
         verbose_name=_("recorded by"),
     )
 
+    objects = AuditedManager()
+
     class Meta:
         verbose_name = _("payment")
         verbose_name_plural = _("payments")
@@ -170,6 +178,8 @@ class Milestone(models.Model):
         _("progress (%)"), default=0, validators=[MaxValueValidator(100)]
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = AuditedManager()
 
     class Meta:
         verbose_name = _("milestone")
@@ -206,6 +216,8 @@ class MilestonePhoto(models.Model):
         help_text=_("What the photo shows, for screen readers."),
     )
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    objects = AuditedManager()
 
     class Meta:
         verbose_name = _("milestone photo")
@@ -245,6 +257,8 @@ class Inspection(models.Model):
     findings = models.TextField(_("findings"))
     outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
     follow_up = models.TextField(_("follow-up"), blank=True)
+
+    objects = AuditedManager()
 
     class Meta:
         verbose_name = _("inspection report")

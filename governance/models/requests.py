@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from community.auditing_queryset import AuditedManager, AuditedQuerySet
 from community.crypto import EncryptedTextField, mask_phone
 
 
@@ -20,7 +21,7 @@ class DeadlineClass(models.TextChoices):
     COMPLEX = "complex", _("Complex (15 working days)")
 
 
-class RequestCategoryQuerySet(models.QuerySet):
+class RequestCategoryQuerySet(AuditedQuerySet):
     def active(self):
         return self.filter(is_active=True)
 
@@ -74,6 +75,8 @@ class CalendarDay(models.Model):
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     name = models.CharField(_("name"), max_length=50, blank=True, help_text=_("e.g. 国庆节"))
 
+    objects = AuditedManager()
+
     class Meta:
         verbose_name = _("calendar day")
         verbose_name_plural = _("holiday and 调休 calendar")
@@ -106,7 +109,7 @@ class ReferenceCounter(models.Model):
         return f"{self.community_id}/{self.year}: {self.last}"
 
 
-class ServiceRequestQuerySet(models.QuerySet):
+class ServiceRequestQuerySet(AuditedQuerySet):
     def for_community(self, community):
         return self.filter(community=community)
 
@@ -332,6 +335,8 @@ class RequestEvent(models.Model):
     public_note = models.TextField(_("note shown to the resident"), blank=True)
     at = models.DateTimeField(_("time"), default=timezone.now)
 
+    objects = AuditedManager()
+
     class Meta:
         verbose_name = _("request event")
         verbose_name_plural = _("request events")
@@ -353,6 +358,8 @@ class RequestPhoto(models.Model):
     stage = models.CharField(_("stage"), max_length=10, choices=Stage.choices)
     image = models.ImageField(_("photo"), upload_to="requests/%Y/%m/")
     uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+
+    objects = AuditedManager()
 
     class Meta:
         verbose_name = _("request photo")

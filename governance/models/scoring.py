@@ -14,6 +14,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from community.auditing_queryset import AuditedManager, AuditedQuerySet
+
 # Default bands: share of the target reached (percent) -> points (domain.md §3).
 DEFAULT_BANDS = [[100, 100], [90, 80], [80, 60]]
 
@@ -109,6 +111,8 @@ class ScoringRule(models.Model):
         _("highest score"), max_digits=5, decimal_places=2, default=Decimal("110")
     )
 
+    objects = AuditedManager()
+
     class Meta:
         verbose_name = _("scoring rule")
         verbose_name_plural = _("scoring rules")
@@ -132,7 +136,7 @@ class ScoringRule(models.Model):
             raise ValidationError(_("The three weights must add up to 1."), code="weights")
 
 
-class IndicatorQuerySet(models.QuerySet):
+class IndicatorQuerySet(AuditedQuerySet):
     def for_community(self, community):
         return self.filter(community=community)
 
@@ -264,6 +268,8 @@ class ManualValue(models.Model):
     )
     entered_at = models.DateTimeField(_("entered"), auto_now=True)
 
+    objects = AuditedManager()
+
     class Meta:
         verbose_name = _("manual indicator value")
         verbose_name_plural = _("manual indicator values")
@@ -309,6 +315,8 @@ class VetoEvent(models.Model):
     )
     recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
 
+    objects = AuditedManager()
+
     class Meta:
         verbose_name = _("veto event")
         verbose_name_plural = _("veto events")
@@ -318,7 +326,7 @@ class VetoEvent(models.Model):
         return f"{self.date:%Y-%m-%d} {self.get_kind_display()}"
 
 
-class MonthlyScoreQuerySet(models.QuerySet):
+class MonthlyScoreQuerySet(AuditedQuerySet):
     def for_community(self, community):
         return self.filter(community=community)
 
@@ -467,6 +475,8 @@ class IndicatorResult(models.Model):
     records_url = models.CharField(_("records"), max_length=500, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
+    objects = AuditedManager()
+
     class Meta:
         verbose_name = _("indicator result")
         verbose_name_plural = _("indicator results")
@@ -492,6 +502,8 @@ class LockedChange(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
     )
     at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    objects = AuditedManager()
 
     class Meta:
         verbose_name = _("change to a locked month")
@@ -546,6 +558,8 @@ class QuarterlyAssessment(models.Model):
         verbose_name=_("assessed by"),
     )
     assessed_at = models.DateTimeField(_("assessed"), auto_now=True)
+
+    objects = AuditedManager()
 
     class Meta:
         verbose_name = _("quarterly assessment")

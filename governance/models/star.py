@@ -2,8 +2,10 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from community.auditing_queryset import AuditedQuerySet
 
-class StarQuerySet(models.QuerySet):
+
+class StarQuerySet(AuditedQuerySet):
     def for_community(self, community):
         return self.filter(community=community)
 

@@ -9,8 +9,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from community.auditing_queryset import AuditedManager, AuditedQuerySet
 
-class PairingQuerySet(models.QuerySet):
+
+class PairingQuerySet(AuditedQuerySet):
     def for_community(self, community):
         return self.filter(community=community)
 
@@ -111,6 +113,8 @@ class PairingContact(models.Model):
         related_name="+",
         verbose_name=_("recorded by"),
     )
+
+    objects = AuditedManager()
 
     class Meta:
         verbose_name = _("pairing contact")

@@ -11,8 +11,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from community.auditing_queryset import AuditedManager, AuditedQuerySet
 
-class TrainingCourseQuerySet(models.QuerySet):
+
+class TrainingCourseQuerySet(AuditedQuerySet):
     def for_community(self, community):
         return self.filter(community=community)
 
@@ -73,6 +75,8 @@ class Enrollment(models.Model):
     )
     certificate_no = models.CharField(_("certificate number"), max_length=50, blank=True)
 
+    objects = AuditedManager()
+
     class Meta:
         verbose_name = _("registration")
         verbose_name_plural = _("registrations")
@@ -103,6 +107,8 @@ class JobPlacement(models.Model):
     placed_on = models.DateField(_("date"))
     note = models.TextField(_("note"), blank=True)
 
+    objects = AuditedManager()
+
     class Meta:
         verbose_name = _("job placement")
         verbose_name_plural = _("job placements")
@@ -112,7 +118,7 @@ class JobPlacement(models.Model):
         return f"{self.resident} · {self.employer}"
 
 
-class ReliefQuerySet(models.QuerySet):
+class ReliefQuerySet(AuditedQuerySet):
     def approved(self):
         return self.filter(status__in=[Relief.Status.APPROVED, Relief.Status.PAID])
 

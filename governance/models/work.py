@@ -15,6 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from community.auditing_queryset import AuditedManager, AuditedQuerySet
+
 ATTACHMENT_EXTENSIONS = ["pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "txt", "jpg", "png"]
 
 
@@ -47,6 +49,8 @@ class StarMember(models.Model):
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.MEMBER)
     since = models.DateField(_("since"), null=True, blank=True)
 
+    objects = AuditedManager()
+
     class Meta:
         verbose_name = _("star team member")
         verbose_name_plural = _("star team members")
@@ -66,7 +70,7 @@ class StarMember(models.Model):
 FIRST_LEDGER_YEAR = 2000
 
 
-class WorkLogQuerySet(models.QuerySet):
+class WorkLogQuerySet(AuditedQuerySet):
     def for_community(self, community):
         return self.filter(community=community)
 
@@ -186,6 +190,8 @@ class WorkLogPhoto(models.Model):
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
 
+    objects = AuditedManager()
+
     class Meta:
         verbose_name = _("work log photo")
         verbose_name_plural = _("work log photos")
@@ -212,6 +218,8 @@ class WorkLogAttachment(models.Model):
     title = models.CharField(_("title"), max_length=200)
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
 
+    objects = AuditedManager()
+
     class Meta:
         verbose_name = _("work log attachment")
         verbose_name_plural = _("work log attachments")
@@ -221,7 +229,7 @@ class WorkLogAttachment(models.Model):
         return self.title
 
 
-class WeeklyTaskQuerySet(models.QuerySet):
+class WeeklyTaskQuerySet(AuditedQuerySet):
     def for_community(self, community):
         return self.filter(community=community)
 

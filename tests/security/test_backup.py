@@ -18,6 +18,9 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
+from community.backup import read_manifest
+from community.backup_crypto import EncryptingWriter
+
 BASE_DIR = Path(__file__).resolve().parents[2]
 
 SEED = """
@@ -162,7 +165,7 @@ def test_backup_while_the_site_writes_then_restore_into_a_fresh_database(drill, 
     assert int(stdout) > 0  # rows were written while the backup ran
     folder = Path(out.stdout.strip())
     assert folder.is_dir() and not folder.name.endswith(".partial")
-    manifest = json.loads((folder / "manifest.json").read_text())
+    manifest = read_manifest(folder)
 
     result = drill.run(
         [
@@ -177,7 +180,7 @@ def test_backup_while_the_site_writes_then_restore_into_a_fresh_database(drill, 
             "--yes",
         ]
     )
-    assert "counts and media match" in result.stdout
+    assert "行数和媒体文件均一致" in result.stdout  # counts and media match
     restored = drill.counts(drill.fresh_url)
     live = drill.counts(drill.site_url)
     # Every table came back, with exactly the rows of the backup's moment (a consistent
@@ -214,9 +217,15 @@ def test_restore_refuses_without_yes_and_reports_a_tampered_backup(drill, tmp_pa
         cwd=BASE_DIR,
     )
     assert refused.returncode != 0 and "--yes" in refused.stderr
-    manifest = json.loads((folder / "manifest.json").read_text())
+    # A manifest that disagrees with the files (rewritten by someone holding the key: any
+    # other change fails to decrypt, tests/security/test_backup_crypto.py) is reported.
+    manifest = read_manifest(folder)
     manifest["media"]["x.jpg"] = "0" * 64
-    (folder / "manifest.json").write_text(json.dumps(manifest))
+    (folder / "manifest.json.enc").unlink()
+    with EncryptingWriter(
+        folder / "manifest.json.enc", role="manifest", backup_id=manifest.pop("backup_id")
+    ) as out:
+        out.write(json.dumps(manifest).encode())
     tampered = subprocess.run(
         [
             py,

@@ -1,16 +1,17 @@
-"""manage.py backup [--output DIR]: a consistent copy of the database and the media files
-while the site keeps running (community/backup.py); prints the backup folder."""
+"""manage.py backup [--output DIR]: a consistent, encrypted copy of the database and the media
+files while the site keeps running (community/backup.py); prints the backup folder."""
 
 from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from community.backup import BackupError, make_backup
 
 
 class Command(BaseCommand):
-    help = "Back up the database (online, consistent) and the media files."
+    help = "Back up the database (online, consistent) and the media files, encrypted."
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -21,7 +22,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, output, **options):
         if not output:
-            raise CommandError("Give --output or set BACKUP_DIR.")
+            raise CommandError(_("Give --output or set BACKUP_DIR."))
         try:
             target = make_backup(Path(output))
         except BackupError as error:

@@ -1,9 +1,11 @@
 """manage.py restore BACKUP_DIR [--database-url URL] [--media-root DIR] --yes
 
-Restores a backup made by `manage.py backup` into the configured database (or the one given
-by --database-url, e.g. a fresh one for a restore drill) and media folder, then checks every
-table's row count and every media file's SHA-256 against the backup's manifest. Stop the
-site first when restoring over the live database."""
+Restores an encrypted backup made by `manage.py backup` into the configured database (or the
+one given by --database-url, e.g. a fresh one for a restore drill) and media folder, then
+checks every table's row count and every media file's SHA-256 against the backup's manifest.
+Every file of the backup is decrypted and authenticated first: with a wrong key or a damaged
+file the command stops before touching the database or the media folder. Stop the site first
+when restoring over the live database."""
 
 from pathlib import Path
 
@@ -11,12 +13,13 @@ import dj_database_url
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
+from django.utils.translation import gettext as _
 
 from community.backup import BackupError, restore_backup
 
 
 class Command(BaseCommand):
-    help = "Restore a backup folder and verify it against its manifest."
+    help = "Restore an encrypted backup folder and verify it against its manifest."
 
     def add_arguments(self, parser):
         parser.add_argument("backup", help="The folder written by `manage.py backup`.")
@@ -26,7 +29,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, backup, database_url, media_root, yes, **options):
         if not yes:
-            raise CommandError("Restoring overwrites data: add --yes to go ahead.")
+            raise CommandError(_("Restoring overwrites data: add --yes to go ahead."))
         if database_url:
             database = dj_database_url.parse(database_url)
         else:
@@ -38,13 +41,16 @@ class Command(BaseCommand):
                 database=database,
                 media_root=Path(media_root or settings.MEDIA_ROOT),
             )
-        except (BackupError, FileNotFoundError) as error:
+        except BackupError as error:
             raise CommandError(str(error)) from error
         tables = len(report["tables_expected"])
         rows = sum(report["tables_restored"].values())
         if report["table_mismatches"] or report["media_mismatches"]:
             raise CommandError(
-                f"Restore incomplete: tables {report['table_mismatches']}, "
-                f"media {report['media_mismatches']}"
+                _("Restore incomplete: tables %(tables)s, media %(media)s")
+                % {"tables": report["table_mismatches"], "media": report["media_mismatches"]}
             )
-        self.stdout.write(f"Restored {tables} tables ({rows} rows); counts and media match.")
+        self.stdout.write(
+            _("Restored %(tables)d tables (%(rows)d rows); counts and media match.")
+            % {"tables": tables, "rows": rows}
+        )

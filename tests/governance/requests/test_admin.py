@@ -22,6 +22,11 @@ def _act(sr, action):
     return f"{LIST}{sr.pk}/act/{action}/"
 
 
+def _seen(sr) -> dict:
+    """What an action form carries: the request's version when the form was shown."""
+    return {"seen_event": services.last_event_id(sr)}
+
+
 @pytest.mark.parametrize("rows", [1, 3])
 @pytest.mark.parametrize("queue", ["", "?queue=new", "?queue=overdue", "?queue=mine"])
 def test_queues_run_a_fixed_number_of_queries(
@@ -93,8 +98,10 @@ def test_change_page_shows_masked_phone_and_the_possible_actions(client, office,
 def test_actions_through_the_admin_record_the_actor(client, office, worker, make_request):
     sr = make_request()
     client.force_login(office)
-    assert client.post(_act(sr, "accept"), {"note": ""}).status_code == 302
-    response = client.post(_act(sr, "assign"), {"assignee": worker.pk, "note": "请尽快"})
+    assert client.post(_act(sr, "accept"), {"note": "", **_seen(sr)}).status_code == 302
+    response = client.post(
+        _act(sr, "assign"), {"assignee": worker.pk, "note": "请尽快", **_seen(sr)}
+    )
     assert response.status_code == 302, response.context["form"].errors
     sr.refresh_from_db()
     assert sr.status == ServiceRequest.Status.ASSIGNED and sr.assignee == worker
@@ -115,7 +122,7 @@ def test_refused_action_redirects_with_a_clear_message(client, office, make_requ
 def test_reject_without_reason_shows_the_form_error(client, office, make_request):
     sr = make_request()
     client.force_login(office)
-    response = client.post(_act(sr, "reject"), {"reason": ""})
+    response = client.post(_act(sr, "reject"), {"reason": "", **_seen(sr)})
     assert response.status_code == 200
     assert "reason" in response.context["form"].errors
     sr.refresh_from_db()
@@ -131,7 +138,9 @@ def test_resolve_with_photo_in_the_admin_and_view_it(client, office, make_reques
             services.accept_request(service_request=sr, actor=office)
     services.start_request(service_request=sr, actor=office)
     client.force_login(office)
-    response = client.post(_act(sr, "resolve"), {"note": "已更换灯泡", "photos": [upload()]})
+    response = client.post(
+        _act(sr, "resolve"), {"note": "已更换灯泡", "photos": [upload()], **_seen(sr)}
+    )
     assert response.status_code == 302
     photo = RequestPhoto.objects.get(request=sr)
     image = client.get(f"{LIST}{sr.pk}/photo/{photo.pk}/")
@@ -180,7 +189,9 @@ def test_roles_without_request_permissions_get_403(client, community):
 def test_extension_once_in_the_admin(client, office, make_request):
     sr = make_request()
     client.force_login(office)
-    response = client.post(_act(sr, "extend"), {"working_days": 5, "reason": "需要协调物业"})
+    response = client.post(
+        _act(sr, "extend"), {"working_days": 5, "reason": "需要协调物业", **_seen(sr)}
+    )
     assert response.status_code == 302
     sr.refresh_from_db()
     assert sr.extended_at is not None and sr.due_at > sr.original_due_at
