@@ -8,6 +8,9 @@ connections pinned to CPU 0, loopback only, fixed-length runs. Every page is mea
 config.benchmark.benchmark_hello (served only because BENCHMARK_HELLO=1 is set), interleaved
 with it in each round, and the median of the rounds is taken:
 
+- two more baselines: the hello view reading the resident's session, and loading the logged-in
+  secretary and checking one permission (what the tracking page and the dashboard must do
+  before their own work; reported beside their ratios, the floors stay against plain hello);
 - home (/), the notice list (/notices/), the tracking page showing a tracked request with its
   timeline (/requests/track/, a session cookie) and the secretary's dashboard (/dashboard/, a
   logged-in secretary's session), for the community "scale-01";
@@ -39,8 +42,16 @@ STATIC_ROOT = Path("/tmp/hx-bench-static")
 PG = os.environ.get("BENCH_PG", "postgres://portal:portal@127.0.0.1:5432")
 DATABASES = {"1x": ("portal_perf_bench_1x", 0.1), "10x": ("portal_perf_bench_10x", 1.0)}
 SLUG = "scale-01"
-PAGES = ["hello", "home", "notices", "track", "dashboard"]
+PAGES = ["hello", "hello-session", "hello-login", "home", "notices", "track", "dashboard"]
 FLOORS = {"home": 0.35, "notices": 0.25, "track": 0.25, "dashboard": 0.25}
+# The fixed cost of a visitor with a session, measured on its own: the hello view reading the
+# resident's session, and loading the logged-in secretary and checking a permission.
+BASELINES = {
+    "home": "hello",
+    "notices": "hello",
+    "track": "hello-session",
+    "dashboard": "hello-login",
+}
 SCALE_FLOOR = 0.8
 BASE_ENV = {
     "DEBUG": "0",
@@ -169,6 +180,8 @@ def target(server: Server, page: str, sessions: dict) -> tuple[str, list[str]]:
     base = f"http://127.0.0.1:{server.port}"
     paths = {
         "hello": ("/benchmark-hello/", None),
+        "hello-session": ("/benchmark-hello-session/", sessions["resident"]),
+        "hello-login": ("/benchmark-hello-session/", sessions["secretary"]),
         "home": ("/", None),
         "notices": ("/notices/", None),
         "track": ("/requests/track/", sessions["resident"]),
@@ -254,6 +267,8 @@ def main() -> int:
         page: {
             "vs_hello": big[page]["rps"] / big["hello"]["rps"],
             "floor": FLOORS[page],
+            "baseline": BASELINES[page],
+            "vs_baseline": big[page]["rps"] / big[BASELINES[page]]["rps"],
             "p99_vs_hello": big[page]["p99_ms"] / big["hello"]["p99_ms"],
             "10x_vs_1x": big[page]["rps"] / small[page]["rps"],
         }

@@ -30,6 +30,15 @@ class CommunityConfig(AppConfig):
         access.register_scope(self.get_model("VolunteerService"), community="community")
         access.register_scope(self.get_model("AccessLog"), community="community")
         access.register_scope(self.get_model("AuditEvent"), community="community")
+        from django.db.models.signals import post_delete, post_save
+
         from community import admin_audit, audit, two_factor  # noqa: F401 - signals, admin
+        from community.queries import forget_public_community
+
+        community_model = self.get_model("Community")
+        for signal in (post_save, post_delete):
+            signal.connect(
+                forget_public_community, sender=community_model, dispatch_uid="hx-public-community"
+            )
 
         audit.connect()

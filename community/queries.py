@@ -1,6 +1,8 @@
 import datetime as dt
 
 from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import (
     Case,
     DateField,
@@ -22,9 +24,34 @@ from django.utils import timezone
 from community.access import scoped
 from community.models import Community, Grid, Household, Resident, ResidentTag, Visit
 
+# The public site's community, cached (every public page needs it; it changes perhaps once a
+# year). A save or delete of any community deletes the entry (community.apps connects
+# forget_public_community); with the default per-process local-memory cache another gunicorn
+# worker may show a renamed community for up to PUBLIC_COMMUNITY_TIMEOUT seconds.
+PUBLIC_COMMUNITY_KEY = "hx:public-community"
+PUBLIC_COMMUNITY_TIMEOUT = 60
+
 
 def public_community() -> Community | None:
-    """The community the public site shows: the configured one, else the oldest (one query)."""
+    """The community the public site shows: the configured one, else the oldest.
+
+    One query, or none while the cached answer is fresh. "No community yet" is not cached, so
+    the site appears as soon as the first community is created."""
+    community = cache.get(PUBLIC_COMMUNITY_KEY)
+    if community is None:
+        community = _find_public_community()
+        if community is not None:
+            cache.set(PUBLIC_COMMUNITY_KEY, community, PUBLIC_COMMUNITY_TIMEOUT)
+    return community
+
+
+def forget_public_community(**kwargs) -> None:
+    """Receiver of Community's post_save/post_delete: the next request looks it up again."""
+    cache.delete(PUBLIC_COMMUNITY_KEY)
+    transaction.on_commit(lambda: cache.delete(PUBLIC_COMMUNITY_KEY))
+
+
+def _find_public_community() -> Community | None:
     return (
         Community.objects.annotate(
             preferred=Case(

@@ -144,6 +144,15 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "hongxing"}
     )
 }
+# Sessions: read through the shared Redis cache and written to the database when REDIS_URL is
+# set (a tracked request or a logged-in page then costs no session query); in the database
+# only otherwise, because a per-process cache would let one worker serve a session another
+# worker has since changed.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if REDIS_URL
+    else "django.contrib.sessions.backends.db"
+)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -29,9 +29,12 @@ urlpatterns = [
 
 # Benchmark baseline only (bench/throughput.py): absent unless BENCHMARK_HELLO=1 is set.
 if os.environ.get("BENCHMARK_HELLO") == "1":
-    from config.benchmark import benchmark_hello
+    from config.benchmark import benchmark_hello, benchmark_hello_session
 
-    urlpatterns += [path("benchmark-hello/", benchmark_hello, name="benchmark-hello")]
+    urlpatterns += [
+        path("benchmark-hello/", benchmark_hello, name="benchmark-hello"),
+        path("benchmark-hello-session/", benchmark_hello_session, name="benchmark-hello-session"),
+    ]
 
 if settings.DEBUG:
     urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]

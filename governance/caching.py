@@ -15,11 +15,18 @@ worker keeps its own copy, so a change made through one worker reaches the other
 within PUBLIC_TIMEOUT; with REDIS_URL set all workers share the cache and the version.
 """
 
+import hashlib
 import secrets
+from functools import wraps
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+
+from community.context_processors import CSRF_PLACEHOLDER, PAGE_CACHE_ATTRIBUTE
 
 PUBLIC_TIMEOUT = 60
 
@@ -57,11 +64,80 @@ def cached_public(community, name: str, build):
     return value
 
 
+# --- whole pages ---------------------------------------------------------------------------
+
+MESSAGES_COOKIE = "messages"
+
+
+def _page_key(request, community_id: int) -> str:
+    from community.views import ELDER_COOKIE
+
+    elder = request.COOKIES.get(ELDER_COOKIE) == "1"
+    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
+    version = public_version(community_id)
+    return f"hx:page:{community_id}:{version}:{request.LANGUAGE_CODE}:{int(elder)}:{path}"
+
+
+def _cacheable(request, params) -> bool:
+    """Only an anonymous visitor's plain GET: no session (so no login and no flash messages)
+    and no query parameters but the page's own, so the cache holds a bounded set of pages."""
+    return (
+        request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and MESSAGES_COOKIE not in request.COOKIES
+        and all(name in params for name in request.GET)
+    )
+
+
+def cached_page(*, params=()):
+    """Serve a public page from the cache to visitors without a session.
+
+    The page is cached per community, public version (any change of a shown record starts
+    afresh, see below), language, elder mode and path, for PUBLIC_TIMEOUT seconds. Only the
+    CSRF token differs between visitors: it is cached as CSRF_PLACEHOLDER and each response
+    gets the visitor's own token (and cookie), so the header's POST forms keep working.
+    Everyone else (a session, flash messages, unknown parameters) gets the page rendered for
+    them. The view must answer 200 for the page to be stored; it runs no query on a hit.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            from community.queries import community_for_request
+
+            if not _cacheable(request, params):
+                return view(request, *args, **kwargs)
+            community = community_for_request(request)
+            if community is None:
+                return view(request, *args, **kwargs)
+            key = _page_key(request, community.pk)
+            cached = cache.get(key)
+            if cached is not None:
+                content_type, body = cached
+                return HttpResponse(
+                    body.replace(CSRF_PLACEHOLDER, get_token(request)), content_type=content_type
+                )
+            setattr(request, PAGE_CACHE_ATTRIBUTE, True)
+            response = view(request, *args, **kwargs)
+            if response.status_code != 200 or response.streaming or response.cookies:
+                return response
+            body = response.content.decode(response.charset)
+            if CSRF_PLACEHOLDER in body:
+                response.content = body.replace(CSRF_PLACEHOLDER, get_token(request))
+            cache.set(key, (response["Content-Type"], body), PUBLIC_TIMEOUT)
+            return response
+
+        return wrapper
+
+    return decorator
+
+
 # --- invalidation -------------------------------------------------------------------------
 
 # Model label -> how to reach the community id from an instance (one attribute path; the
 # receivers read only foreign-key ids already on the instance where they can).
 SHOWN = {
+    "community.Community": "pk",
     "governance.Notice": "community_id",
     "governance.WorkLog": "community_id",
     "governance.WorkLogPhoto": "worklog.community_id",

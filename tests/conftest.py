@@ -116,3 +116,13 @@ def _restore_reference_rows(request, reference_rows):
         if not model.objects.exists():
             for obj in serializers.deserialize("json", data, handle_forward_references=True):
                 obj.save()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Every test starts with an empty cache: the cached public community and pages of one
+    test's (rolled-back) rows must not be served to the next test."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

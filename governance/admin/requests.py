@@ -43,10 +43,14 @@ Status = ServiceRequest.Status
 
 def mine_q(user) -> Q:
     """Open requests given to the user, or to a star whose team they are on (no one named)."""
+    from governance.models import StarMember
+
+    # The user's stars as a subquery, not a join through the members (which repeats a
+    # request once per member and needs DISTINCT).
     return Q(status__in=ServiceRequest.OPEN_STATUSES, assignee=user) | Q(
         status__in=[Status.ASSIGNED, Status.IN_PROGRESS],
         assignee__isnull=True,
-        star__members__user=user,
+        star__in=StarMember.objects.filter(user=user).values("star"),
     )
 
 
@@ -526,10 +530,12 @@ class ServiceRequestAdmin(CommunityScopedAdmin):
 
     def _queue_counts(self, request):
         now = timezone.now()
-        base = scoped(ServiceRequest.objects.all(), request.user)
+        # All three counts are of open requests: only those rows are read (at division scale a
+        # third of 100,000).
+        base = scoped(ServiceRequest.objects.open(), request.user)
         return base.aggregate(
             new=Count("id", filter=Q(status=Status.SUBMITTED)),
-            mine=Count("id", filter=mine_q(request.user), distinct=True),
+            mine=Count("id", filter=mine_q(request.user)),
             overdue=Count("id", filter=Q(status__in=ServiceRequest.OPEN_STATUSES, due_at__lt=now)),
         )
 

@@ -66,6 +66,7 @@ def _page(request, queryset):
 
 
 @require_safe
+@caching.cached_page()
 def home(request):
     """Pinned notices, the six-star wall, activities, project progress, the request button."""
     community = community_for_request(request)
@@ -92,6 +93,7 @@ def _item(content, key):
 
 
 @require_safe
+@caching.cached_page(params=("category", "page"))
 def notice_list(request):
     community = _community_or_404(request)
     category = request.GET.get("category")
@@ -114,6 +116,7 @@ def notice_list(request):
 
 
 @require_safe
+@caching.cached_page()
 def notice_detail(request, pk):
     community = _community_or_404(request)
     notice = public.public_notice(community, pk)

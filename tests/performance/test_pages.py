@@ -5,6 +5,7 @@ import ast
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -63,6 +64,7 @@ NOT_LISTS = {
     "two-factor",
     "two-factor-policy",
     "benchmark-hello",
+    "benchmark-hello-session",
 }
 
 
@@ -101,6 +103,7 @@ def test_the_named_tests_exist_and_count_queries(name):
 
 
 def _count(client, url) -> int:
+    cache.clear()  # a first visit: nothing cached
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     assert response.status_code == 200, url
@@ -135,3 +138,8 @@ def test_public_pages_run_the_same_bounded_queries_for_1_and_3_rows(
     three = _count(client, url)
     assert one == three
     assert three <= PUBLIC_BUDGET
+
+
+def test_the_benchmark_views_are_not_served_by_default(client):
+    assert client.get("/benchmark-hello/").status_code == 404
+    assert client.get("/benchmark-hello-session/").status_code == 404

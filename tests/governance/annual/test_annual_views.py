@@ -60,11 +60,13 @@ def test_every_figure_links_to_exactly_its_records(secretary_client, demo):
 def test_annual_page_runs_a_fixed_number_of_queries(
     secretary_client, client, demo, django_assert_num_queries
 ):
+    secretary_client.get(URL)  # warm: the public community comes from the cache after this
     with django_assert_num_queries(QUERIES):
         assert secretary_client.get(URL).status_code == 200
     # A community with no records at all runs the same queries.
     other = create_community(name="另一社区", slug="other")
     client.force_login(_secretary_of(other, "other-secretary"))
+    client.get(URL)
     with django_assert_num_queries(QUERIES):
         assert client.get(URL).status_code == 200
 
@@ -74,10 +76,12 @@ def test_annual_page_queries_do_not_grow_with_rows(client, django_assert_num_que
     community = create_community(name="一社区", slug="one")
     client.force_login(_secretary_of(community, "one-secretary"))
     Project.objects.create(community=community, name="项目一", budget=1)
+    client.get(URL)
     with django_assert_num_queries(QUERIES):
         client.get(URL)
     Project.objects.create(community=community, name="项目二", budget=2)
     Project.objects.create(community=community, name="项目三", budget=3)
+    client.get(URL)
     with django_assert_num_queries(QUERIES):
         client.get(URL)
 
@@ -138,4 +142,4 @@ def test_annual_page_rejects_impossible_years(secretary_client, year):
     assert secretary_client.get(f"/dashboard/annual/{year}/").status_code == 404
 
 
-QUERIES = 24
+QUERIES = 23
