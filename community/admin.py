@@ -47,7 +47,7 @@ from community.models import (
 from community.paginator import EstimatedCountPaginator
 from community.resources import LedgerXLSX, ResidentResource, error_lines, imported_ids
 from community.search import mask_search_term, search_households, search_residents
-from community.search_privacy import NoFullNumberInUrlMixin
+from community.search_privacy import NoFullNumberInUrlMixin, NoFullNumberSearchMixin
 from community.uploads import SpreadsheetRefused
 from governance.models import Star
 
@@ -287,7 +287,7 @@ class HouseholdAdmin(NoFullNumberInUrlMixin, CommunityScopedAdmin):
             .annotate(resident_total=Count("residents"))
         )
 
-    def get_search_results(self, request, queryset, search_term):
+    def get_partial_search_results(self, request, queryset, search_term):
         return search_households(self, request, queryset, search_term)
 
     @admin.display(description=_("compound"), ordering="building__compound__name")
@@ -402,7 +402,9 @@ class ResidentAdmin(NoFullNumberInUrlMixin, ImportExportMixin, CommunityScopedAd
             )
         return changelist
 
-    def get_search_results(self, request, queryset, search_term):
+    def get_partial_search_results(self, request, queryset, search_term):
+        # Full numbers never get here (NoFullNumberSearchMixin): not by GET, nor through an
+        # autocomplete. They are looked up by POST only, in find_view.
         return search_residents(self, request, queryset, search_term)
 
     @admin.display(description=_("grid"), ordering="household__building__grid__code")
@@ -600,7 +602,7 @@ class VisitAdmin(CommunityScopedAdmin):
 
 
 @admin.register(PartyMember)
-class PartyMemberAdmin(CommunityScopedAdmin):
+class PartyMemberAdmin(NoFullNumberSearchMixin, CommunityScopedAdmin):
     form = PartyMemberForm
     list_display = [
         "display_name",

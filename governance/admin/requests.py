@@ -6,6 +6,7 @@ writes an event with the actor and the time.
 """
 
 import datetime as dt
+import re
 
 from django import forms as django_forms
 from django.contrib import admin, messages
@@ -25,7 +26,7 @@ from community.admin_base import CommunityScopedAdmin
 from community.models import Grid
 from community.paginator import EstimatedCountPaginator
 from community.queries import public_community
-from community.validators import normalize_mobile
+from community.search_privacy import FindByPhoneForm, NoFullNumberInUrlMixin
 from governance import metrics
 from governance import requests as services
 from governance.forms import requests as forms
@@ -196,8 +197,12 @@ def _not_possible(service_request, action) -> ValidationError:
     )
 
 
+_LAST4 = re.compile(r"^\d{4}$")
+FIND_LIMIT = 50  # the lookup lists at most this many requests, newest first
+
+
 @admin.register(ServiceRequest)
-class ServiceRequestAdmin(CommunityScopedAdmin):
+class ServiceRequestAdmin(NoFullNumberInUrlMixin, CommunityScopedAdmin):
     list_display = [
         "reference",
         "status_badge",
@@ -221,6 +226,15 @@ class ServiceRequestAdmin(CommunityScopedAdmin):
     ]
     list_select_related = ["category", "compound", "grid", "star", "assignee"]
     search_fields = ["reference", "description", "place_text"]
+    search_help_text = _(
+        "A reference, words of the description or place, or the phone's last 4 digits. "
+        "A full mobile number: “Find by phone”."
+    )
+    full_number_refused = _(
+        "Full mobile numbers and ID numbers are not searched through the address bar, where "
+        "browser history and server logs would keep them. Use “Find by phone” on this page; "
+        "references, words and the last 4 digits can still be searched here."
+    )
     date_hierarchy = "submitted_at"
     show_full_result_count = False
     paginator = EstimatedCountPaginator
@@ -279,19 +293,16 @@ class ServiceRequestAdmin(CommunityScopedAdmin):
     def masked_phone(self, obj):
         return obj.masked_phone
 
-    def get_search_results(self, request, queryset, search_term):
-        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        term = "".join(search_term.split())
-        if term:
-            try:
-                phone = normalize_mobile(term)
-            except ValidationError:
-                pass
-            else:
-                queryset |= self.get_queryset(request).filter(
-                    phone_index=services.phone_index(phone)
-                )
-        return queryset, may_have_duplicates
+    def get_partial_search_results(self, request, queryset, search_term):
+        # A full mobile number never gets here (NoFullNumberInUrlMixin): it is looked up by
+        # POST in find_view. 4 digits also match the phone's last 4 digits.
+        found, may_have_duplicates = super().get_partial_search_results(
+            request, queryset, search_term
+        )
+        term = search_term.strip()
+        if _LAST4.match(term):
+            found |= queryset.filter(phone_last4=term)
+        return found, may_have_duplicates
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -313,6 +324,7 @@ class ServiceRequestAdmin(CommunityScopedAdmin):
                 name=f"{info}_photo",
             ),
             path("figures/", wrap(self.figures_view), name=f"{info}_figures"),
+            path("find/", wrap(self.find_view), name=f"{info}_find"),
             *super().get_urls(),
         ]
 
@@ -466,6 +478,39 @@ class ServiceRequestAdmin(CommunityScopedAdmin):
             "multipart": True,
         }
         return TemplateResponse(request, "governance/requests/admin_action.html", context)
+
+    def find_view(self, request):
+        """The requests of a full mobile number, sent by POST so that the number never travels
+        in a URL; scoped like the changelist (self.get_queryset) and matched on the phone's
+        blind index. It mirrors the residents' lookup (community.views.find_resident), which
+        writes no access-log entry: it lists the same masked rows the changelist shows.
+
+        The matches are listed on this page, in the answer to the POST, rather than by a
+        redirect to the changelist: a redirect would have to carry the number, its blind
+        index (a stable pseudonym, still personal data once in access logs and history) or a
+        server-side token (more machinery). Answering the POST itself leaks nothing."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        form = FindByPhoneForm(request.POST or None)
+        matches = None
+        if request.method == "POST" and form.is_valid():
+            matches = list(
+                self.get_queryset(request)
+                .filter(phone_index=services.phone_index(form.cleaned_data["term"]))
+                .order_by("-submitted_at", "-id")[: FIND_LIMIT + 1]
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": gettext("Find requests by phone"),
+            # An empty form: the page never shows the number that was sent.
+            "form": FindByPhoneForm(),
+            "errors": form.errors.get("term", []) if form.is_bound else [],
+            "matches": None if matches is None else matches[:FIND_LIMIT],
+            "more": matches is not None and len(matches) > FIND_LIMIT,
+            "limit": FIND_LIMIT,
+        }
+        return TemplateResponse(request, "governance/requests/admin_find.html", context)
 
     def figures_view(self, request):
         """Requests and disputes for a month, quarter or year: in total, per grid, per star."""
