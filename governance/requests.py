@@ -799,3 +799,50 @@ def find_for_tracking(*, community: Community, reference: str, last4: str):
 
 def public_timeline(service_request: ServiceRequest) -> list[RequestEvent]:
     return list(service_request.events.order_by("at", "id"))
+
+
+# What the tracking page shows of a request and of its events.
+TRACKED_REQUEST_FIELDS = (
+    "id",
+    "community_id",
+    "reference",
+    "category__name",
+    "category__name_en",
+    "status",
+    "submitted_at",
+    "due_at",
+    "resolved_at",
+    "rated_at",
+    "satisfaction",
+)
+TRACKED_EVENT_FIELDS = ("id", "request_id", "kind", "at", "public_note")
+
+
+def tracked_request(*, community, pk) -> tuple[ServiceRequest | None, list[RequestEvent]]:
+    """The request a resident tracks and its public timeline, in one query.
+
+    Every request has at least its "submitted" event, so the events joined to their request
+    (and its category) carry both; only the shown columns are read (the full row has ~40
+    columns, two of them encrypted). A request without events falls back to one more query.
+    """
+    events = list(
+        RequestEvent.objects.filter(request_id=pk, request__community=community)
+        .select_related("request__category")
+        .only(
+            *TRACKED_EVENT_FIELDS,
+            *(f"request__{name}" for name in TRACKED_REQUEST_FIELDS),
+        )
+        .order_by("at", "id")
+    )
+    if events:
+        service_request = events[0].request
+        for event in events:
+            event.request = service_request
+        return service_request, events
+    service_request = (
+        ServiceRequest.objects.filter(community=community, pk=pk)
+        .select_related("category")
+        .only(*TRACKED_REQUEST_FIELDS)
+        .first()
+    )
+    return service_request, []

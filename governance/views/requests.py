@@ -15,13 +15,12 @@ from django.views.decorators.http import require_http_methods
 from community.middleware import client_ip
 from community.queries import community_for_request
 from governance.forms.requests import RatingForm, RequestForm, TrackForm, add_service_error
-from governance.models import ServiceRequest
 from governance.requests import (
     can_rate,
     find_for_tracking,
-    public_timeline,
     rate_request,
     submit_request,
+    tracked_request,
 )
 
 SUBMITTED_KEY = "hx_request_submitted"
@@ -115,21 +114,6 @@ def request_submitted(request):
     return render(request, "governance/requests/request_submitted.html", {"reference": reference})
 
 
-TRACKING_FIELDS = (
-    "id",
-    "community_id",
-    "reference",
-    "category__name",
-    "category__name_en",
-    "status",
-    "submitted_at",
-    "due_at",
-    "resolved_at",
-    "rated_at",
-    "satisfaction",
-)
-
-
 @never_cache
 @require_http_methods(["GET", "POST"])
 def request_track(request):
@@ -166,17 +150,10 @@ def request_track(request):
         request.session.pop(TRACKED_KEY, None)
         return redirect("governance:request-track")
 
-    service_request = None
+    service_request, timeline = None, []
     tracked = request.session.get(TRACKED_KEY)
     if tracked:
-        # Only what the page and the rating need (a row of ~40 columns, two of them
-        # encrypted, is several times dearer to compile and load; issue 9's profile).
-        service_request = (
-            ServiceRequest.objects.filter(community=community, pk=tracked)
-            .select_related("category")
-            .only(*TRACKING_FIELDS)
-            .first()
-        )
+        service_request, timeline = tracked_request(community=community, pk=tracked)
     if service_request is not None and can_rate(service_request):
         rating_form = RatingForm()
         if request.method == "POST" and action == "rate":
@@ -193,7 +170,7 @@ def request_track(request):
     context = {
         "form": form,
         "service_request": service_request,
-        "timeline": public_timeline(service_request) if service_request else [],
+        "timeline": timeline,
         "rating_form": rating_form,
         "limit_message": limit_message,
     }
