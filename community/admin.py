@@ -18,7 +18,7 @@ from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import XLSX
 
 from community import services, views
-from community.access import community_ids, home_community, scoped
+from community.access import SCOPES, community_ids, home_community, scoped
 from community.admin_base import CommunityScopedAdmin, ScopedInlineMixin
 from community.forms import (
     HouseholdForm,
@@ -58,14 +58,51 @@ def can_see_sensitive(request) -> bool:
     return request.user.has_perm(SENSITIVE)
 
 
+# A filter lists at most this many choices. A user who sees every community (a superuser, the
+# division) would otherwise get every grid, compound and building of the division in the
+# sidebar (2,000 buildings at 50 communities: most of the resident list's time); past the
+# limit they choose a community first (the "community" filter) and get its places.
+FILTER_CHOICES_LIMIT = 200
+COMMUNITY_PARAMETER = "community__id__exact"
+
+
 class ScopedRelatedFilter(admin.RelatedFieldListFilter):
-    """A foreign-key filter whose choices are only the rows the user may see."""
+    """A foreign-key filter whose choices are only the rows the user may see (at most
+    FILTER_CHOICES_LIMIT; within the chosen community, if one is chosen)."""
 
     def field_choices(self, field, request, model_admin):
-        queryset = scoped(field.related_model._default_manager.all(), request.user)
-        if field.related_model is Building:
+        model = field.related_model
+        queryset = scoped(model._default_manager.all(), request.user)
+        chosen = request.GET.get(COMMUNITY_PARAMETER, "")
+        if chosen.isdigit() and model in SCOPES:
+            queryset = queryset.filter(**{SCOPES[model][0]: chosen})
+        if model is Building:
             queryset = queryset.select_related("compound")
-        return [(obj.pk, str(obj)) for obj in queryset]
+        rows = list(queryset[: FILTER_CHOICES_LIMIT + 1])
+        if len(rows) > FILTER_CHOICES_LIMIT:
+            return []
+        return [(obj.pk, str(obj)) for obj in rows]
+
+
+def spans_communities(user) -> bool:
+    """True for a user who sees more than one community (or all of them)."""
+    ids = community_ids(user)
+    return ids is None or len(ids) > 1
+
+
+class CommunityFilterMixin:
+    """A "community" filter first, for users who see several communities: the place filters
+    then list the chosen community's grids, compounds and buildings."""
+
+    def get_list_filter(self, request):
+        return self.with_community_filter(request, super().get_list_filter(request))
+
+    @staticmethod
+    def with_community_filter(request, filters):
+        filters = list(filters)
+        if spans_communities(request.user):
+            filters.insert(0, ("community", ScopedRelatedFilter))
+        return filters
 
 
 def _staff_users(request):
@@ -144,7 +181,7 @@ class UnitInline(ScopedInlineMixin, admin.TabularInline):
 
 
 @admin.register(Building)
-class BuildingAdmin(CommunityScopedAdmin):
+class BuildingAdmin(CommunityFilterMixin, CommunityScopedAdmin):
     list_display = ["__str__", "compound", "number", "kind", "grid"]
     list_filter = [("grid", ScopedRelatedFilter), ("compound", ScopedRelatedFilter), "kind"]
     list_select_related = ["compound", "grid"]
@@ -242,7 +279,7 @@ class ResidentTagInline(ScopedInlineMixin, admin.TabularInline):
 
 
 @admin.register(Household)
-class HouseholdAdmin(NoFullNumberInUrlMixin, CommunityScopedAdmin):
+class HouseholdAdmin(CommunityFilterMixin, NoFullNumberInUrlMixin, CommunityScopedAdmin):
     form = HouseholdForm
     list_display = [
         "__str__",
@@ -304,7 +341,9 @@ class HouseholdAdmin(NoFullNumberInUrlMixin, CommunityScopedAdmin):
 
 
 @admin.register(Resident)
-class ResidentAdmin(NoFullNumberInUrlMixin, ImportExportMixin, CommunityScopedAdmin):
+class ResidentAdmin(
+    CommunityFilterMixin, NoFullNumberInUrlMixin, ImportExportMixin, CommunityScopedAdmin
+):
     form = ResidentForm
     resource_classes = [ResidentResource]
     import_formats = [LedgerXLSX]
@@ -353,7 +392,7 @@ class ResidentAdmin(NoFullNumberInUrlMixin, ImportExportMixin, CommunityScopedAd
         ]
         if can_see_sensitive(request):
             filters.insert(3, ("tags__tag", ScopedRelatedFilter))
-        return filters
+        return self.with_community_filter(request, filters)
 
     def get_fieldsets(self, request, obj=None):
         basics = ["household", "name", "gender", "birth_date"]
@@ -540,7 +579,7 @@ class CareTagAdmin(CommunityScopedAdmin):
 
 
 @admin.register(Visit)
-class VisitAdmin(CommunityScopedAdmin):
+class VisitAdmin(CommunityFilterMixin, CommunityScopedAdmin):
     form = VisitForm
     list_display = [
         "visited_on",
@@ -602,7 +641,7 @@ class VisitAdmin(CommunityScopedAdmin):
 
 
 @admin.register(PartyMember)
-class PartyMemberAdmin(NoFullNumberSearchMixin, CommunityScopedAdmin):
+class PartyMemberAdmin(CommunityFilterMixin, NoFullNumberSearchMixin, CommunityScopedAdmin):
     form = PartyMemberForm
     list_display = [
         "display_name",
