@@ -12,7 +12,9 @@ In a process of its own per database (production settings, DEBUG off), the Djang
 opens each changelist as a superuser (every community: the unfiltered list) and as the
 secretary of "scale-01" (one community's rows); two warm-up requests, then the median of
 --repeat requests, and the number of queries. Goal (reliability-performance §B7 P6): the
-division-scale time at most 2x the 1/100 time. Exits non-zero otherwise.
+division-scale time at most 2x the 1/100 time for the residents and work logs (the issue's
+goal); exits non-zero otherwise. The request list is measured and reported beside them, with
+the number of rows each page shows (a community's list at 1/100 may not fill a page).
 """
 
 import argparse
@@ -35,6 +37,8 @@ PAGES = {
     "requests": "/admin/governance/servicerequest/",
 }
 LIMIT = 2.0
+# The issue's goal names these two lists; the request list is measured beside them.
+GOALS = ("residents", "work logs")
 
 
 def worker(repeat: int) -> dict:
@@ -92,10 +96,11 @@ def worker(repeat: int) -> dict:
                 client.get(path)
                 times.append((time.perf_counter() - started) * 1000)
             with CaptureQueriesContext(connection) as queries:
-                client.get(path)
+                response = client.get(path)
             results[f"{page} ({who})"] = {
                 "ms": statistics.median(times),
                 "queries": len(queries.captured_queries),
+                "rows": len(response.context_data["cl"].result_list),
             }
     return results
 
@@ -134,12 +139,13 @@ def main() -> int:
         "results": results,
         "ratios": ratios,
         "limit": LIMIT,
+        "goals": list(GOALS),
     }
     text = json.dumps(report, indent=2)
     if args.json:
         args.json.write_text(text)
     print(text)
-    failed = [page for page, ratio in ratios.items() if ratio > LIMIT]
+    failed = [page for page, ratio in ratios.items() if ratio > LIMIT and page.startswith(GOALS)]
     if failed:
         print(f"above {LIMIT}x: {', '.join(failed)}", file=sys.stderr)
     return 1 if failed else 0
