@@ -79,7 +79,9 @@ def worker(repeat: int) -> dict:
         session.update(
             {
                 SESSION_KEY: str(user.pk),
-                BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
+                # As a login through the login page leaves it (community/two_factor.py).
+                BACKEND_SESSION_KEY: "community.two_factor.RequestAwareAxesBackend",
+                "hx_needs_second_factor": False,
                 HASH_SESSION_KEY: user.get_session_auth_hash(),
             }
         )

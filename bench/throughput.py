@@ -117,10 +117,13 @@ user, _ = get_user_model().objects.get_or_create(
 )
 user.groups.add(Group.objects.get(name=roles.SECRETARY))
 StaffProfile.objects.get_or_create(user=user, defaults={"community": community})
-backend = "django.contrib.auth.backends.ModelBackend"
+# As a login through the login page leaves it: the backend that authenticated (it loads the
+# user with the community's second-factor rule joined in) and the second-factor flag.
+from community.two_factor import SESSION_FLAG
+backend = "community.two_factor.RequestAwareAxesBackend"
 assert backend in settings.AUTHENTICATION_BACKENDS
 secretary = SessionStore()
-secretary.update({SESSION_KEY: str(user.pk), BACKEND_SESSION_KEY: backend,
+secretary.update({SESSION_KEY: str(user.pk), BACKEND_SESSION_KEY: backend, SESSION_FLAG: False,
                   HASH_SESSION_KEY: user.get_session_auth_hash()})
 secretary.create()
 tracked = (ServiceRequest.objects.filter(community=community, status="closed")

@@ -74,9 +74,10 @@ def second_factor_due(request) -> bool:
     user = request.user
     if not (user.is_authenticated and user.is_staff):
         return False
-    if SESSION_FLAG not in request.session:
-        return False  # a session made without logging in (scripts, benchmarks)
-    required = request.session[SESSION_FLAG] or community_requires_second_factor(user)
+    # The flag is set at every login; a session made some other way (a script) still
+    # follows the community's rule.
+    enrolled_at_login = request.session.get(SESSION_FLAG, False)
+    required = enrolled_at_login or community_requires_second_factor(user)
     return required and not user.is_verified()
 
 

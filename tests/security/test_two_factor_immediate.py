@@ -159,3 +159,30 @@ def test_only_the_pages_needed_to_enrol_verify_or_leave_are_open():
         "/media/requests/x.jpg",
     ):
         assert not allowed_before_second_factor(path), path
+
+
+def test_a_session_made_without_the_login_page_follows_the_rule_too(world):
+    """The login sets the session's flag; a session made another way (a script, an old
+    session) must not slip past a mandatory second factor."""
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    community = world.staff.staff_profile.community
+    community.require_two_factor = True
+    community.save()
+    session = SessionStore()
+    session.update(
+        {
+            SESSION_KEY: str(world.staff.pk),
+            BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
+            HASH_SESSION_KEY: world.staff.get_session_auth_hash(),
+        }
+    )
+    session.create()
+    client = Client()
+    client.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
+    assert _is_sent_to_the_code_page(client.get(RESIDENTS), RESIDENTS)
+    community.require_two_factor = False
+    community.save()
+    assert client.get(RESIDENTS).status_code == 200
