@@ -46,15 +46,24 @@ class OptimisticLockingMixin:
 
     optimistic_locking = True
 
+    def related_version(self, obj) -> str:
+        """A fingerprint of the rows saved together with obj (its inlines), read now; empty
+        by default. An admin whose inlines matter overrides it."""
+        return ""
+
     def _versioned_form(self, base, obj):
-        model = self.model
+        model, related_version = self.model, self.related_version
         # obj was just read by the change view: on a POST, that is the row as it is now.
-        version = record_version(obj)
+        version = record_version(obj) + related_version(obj)
 
         def clean(form):
             cleaned = base.clean(form)
             sent = form.data.get(VERSION_FIELD)
-            if sent and sent != (current_version(model, obj.pk) or version):
+            # The row first (on PostgreSQL that locks it), then the rows saved with it.
+            current = current_version(model, obj.pk)
+            if current is not None:
+                current += related_version(obj)
+            if sent and sent != (current or version):
                 raise ValidationError(
                     _(
                         "Somebody else saved this record after you opened it. Your changes "

@@ -797,10 +797,6 @@ def find_for_tracking(*, community: Community, reference: str, last4: str):
     )
 
 
-def public_timeline(service_request: ServiceRequest) -> list[RequestEvent]:
-    return list(service_request.events.order_by("at", "id"))
-
-
 # What the tracking page shows of a request and of its events.
 TRACKED_REQUEST_FIELDS = (
     "id",

@@ -3,23 +3,20 @@
 A dispute is worked on in its ordinary change form, mediation sessions and parties inline.
 Two people saving it from pages opened at the same state: the second is refused (the
 fingerprint of community.admin_base.OptimisticLockingMixin), and here the fingerprint also
-covers the inline rows, so a session recorded or edited in between counts as a change.
+covers the inline rows (related_version), so a session recorded or edited in between counts
+as a change.
 """
 
 import hashlib
 
-from django import forms
 from django.contrib import admin
-from django.contrib.admin.utils import flatten_fieldsets
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from community.access import home_community
 from community.admin_base import (
-    VERSION_FIELD,
     CommunityScopedAdmin,
     ScopedInlineMixin,
     record_version,
@@ -38,9 +35,6 @@ def _community_users(request):
     return users.filter(
         Q(staff_profile__community=community) | Q(grid_memberships__grid__community=community)
     ).distinct()
-
-
-INLINE_VERSION_FIELD = "inline_version"
 
 
 def inline_version(dispute_id) -> str:
@@ -111,37 +105,9 @@ class DisputeAdmin(CommunityScopedAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(sessions_count=Count("sessions"))
 
-    def _versioned_form(self, base, obj):
-        """The row's fingerprint (the mixin), plus one of the inline rows. Checked after the
-        row's, which on PostgreSQL holds the dispute's row lock: every save of a dispute
-        passes here, so two saves of one dispute are serialised."""
-        versioned = super()._versioned_form(base, obj)
-
-        def clean(form):
-            cleaned = versioned.clean(form)
-            sent = form.data.get(INLINE_VERSION_FIELD)
-            if sent and sent != inline_version(obj.pk):
-                raise ValidationError(
-                    _(
-                        "Somebody else saved this record after you opened it. Your changes "
-                        "were not saved: open the record again to see theirs, then redo yours."
-                    ),
-                    code="conflict",
-                )
-            return cleaned
-
-        field = forms.CharField(
-            widget=forms.HiddenInput, required=False, initial=inline_version(obj.pk)
-        )
-        return type(versioned.__name__, (versioned,), {INLINE_VERSION_FIELD: field, "clean": clean})
-
-    def get_fieldsets(self, request, obj=None):
-        fieldsets = super().get_fieldsets(request, obj)
-        names = flatten_fieldsets(fieldsets)
-        if VERSION_FIELD not in names or INLINE_VERSION_FIELD in names:
-            return fieldsets
-        (name, options), *rest = fieldsets
-        return [(name, {**options, "fields": [*options["fields"], INLINE_VERSION_FIELD]}), *rest]
+    def related_version(self, obj) -> str:
+        """The parties and mediation sessions are saved with the dispute (inlines)."""
+        return inline_version(obj.pk)
 
     @admin.display(description=_("sessions"), ordering="sessions_count")
     def session_count(self, obj):
