@@ -27,6 +27,7 @@ from django.http import HttpResponse
 from django.middleware.csrf import get_token
 
 from community.context_processors import CSRF_PLACEHOLDER, PAGE_CACHE_ATTRIBUTE
+from community.views import ELDER_COOKIE
 
 PUBLIC_TIMEOUT = 60
 
@@ -70,8 +71,6 @@ MESSAGES_COOKIE = "messages"
 
 
 def _page_key(request, community_id: int) -> str:
-    from community.views import ELDER_COOKIE
-
     elder = request.COOKIES.get(ELDER_COOKIE) == "1"
     path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
     version = public_version(community_id)

@@ -30,7 +30,7 @@ from community.search_privacy import FindByPhoneForm, NoFullNumberInUrlMixin
 from governance import metrics
 from governance import requests as services
 from governance.forms import requests as forms
-from governance.models import Star
+from governance.models import Star, StarMember
 from governance.models.requests import (
     CalendarDay,
     RequestCategory,
@@ -44,8 +44,6 @@ Status = ServiceRequest.Status
 
 def mine_q(user) -> Q:
     """Open requests given to the user, or to a star whose team they are on (no one named)."""
-    from governance.models import StarMember
-
     # The user's stars as a subquery, not a join through the members (which repeats a
     # request once per member and needs DISTINCT).
     return Q(status__in=ServiceRequest.OPEN_STATUSES, assignee=user) | Q(
