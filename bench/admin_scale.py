@@ -58,8 +58,9 @@ def worker(repeat: int) -> dict:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from community import roles
-    from community.models import Community, StaffProfile
+    from accounts import roles
+    from accounts.models import StaffProfile
+    from community.models import Community
 
     User = get_user_model()
     community = Community.objects.get(slug="scale-01")
@@ -79,8 +80,8 @@ def worker(repeat: int) -> dict:
         session.update(
             {
                 SESSION_KEY: str(user.pk),
-                # As a login through the login page leaves it (community/two_factor.py).
-                BACKEND_SESSION_KEY: "community.two_factor.RequestAwareAxesBackend",
+                # As a login through the login page leaves it (accounts/two_factor.py).
+                BACKEND_SESSION_KEY: "accounts.two_factor.RequestAwareAxesBackend",
                 "hx_needs_second_factor": False,
                 HASH_SESSION_KEY: user.get_session_auth_hash(),
             }

@@ -1,4 +1,4 @@
-"""Benchmark: the cost of the audited bulk paths (community/auditing_queryset.py).
+"""Benchmark: the cost of the audited bulk paths (privacy/auditing_queryset.py).
 
     DATABASE_URL=sqlite:////tmp/hx-audit-cost.sqlite3 .venv/bin/python bench/audit_cost.py
     DATABASE_URL=postgres://portal:portal@127.0.0.1:5432/portal_audit_cost \
@@ -34,15 +34,16 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import RequestFactory  # noqa: E402
 
-from community import audit  # noqa: E402
-from community.middleware import current_request  # noqa: E402
-from community.models import AuditEvent, Community  # noqa: E402
-from community.services import create_community  # noqa: E402
+from community.models import Community  # noqa: E402
 from governance.models import WorkLog  # noqa: E402
+from governance.services.setup import set_up_community  # noqa: E402
+from privacy import audit  # noqa: E402
+from privacy.context import current_request  # noqa: E402
+from privacy.models import AuditEvent  # noqa: E402
 
 RUNS = 5
 call_command("migrate", verbosity=0)
-community = Community.objects.filter(slug="audit-cost").first() or create_community(
+community = Community.objects.filter(slug="audit-cost").first() or set_up_community(
     name="成本社区", slug="audit-cost"
 )
 user, _ = get_user_model().objects.get_or_create(username="audit-cost", defaults={"is_staff": True})

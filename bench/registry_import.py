@@ -112,11 +112,12 @@ def _prepare_community(slug: str):
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
 
-    from community import roles
-    from community.models import Grid, StaffProfile
-    from community.services import create_community
+    from accounts import roles
+    from accounts.models import StaffProfile
+    from community.models import Grid
+    from governance.services.setup import set_up_community
 
-    community = create_community(name=f"基准社区{slug}", slug=slug)
+    community = set_up_community(name=f"基准社区{slug}", slug=slug)
     for n in range(1, 5):
         Grid.objects.create(community=community, code=f"G{n}", name=f"第{n}网格")
     user = get_user_model().objects.create_user(username=f"bench-{slug}", is_staff=True)

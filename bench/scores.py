@@ -81,7 +81,6 @@ def setup(rows: int, month_count: int, seed: int, regenerate: bool = False):
     from django.utils import timezone
 
     from community.models import Community
-    from community.services import create_community
     from governance.models import (
         Indicator,
         ManualValue,
@@ -89,6 +88,7 @@ def setup(rows: int, month_count: int, seed: int, regenerate: bool = False):
         WeeklyTask,
         WorkLog,
     )
+    from governance.services.setup import set_up_community
 
     community = Community.objects.filter(slug=BENCH_SLUG).first()
     existing = WorkLog.objects.filter(community=community).count() if community else 0
@@ -106,7 +106,7 @@ def setup(rows: int, month_count: int, seed: int, regenerate: bool = False):
             )
             cursor.execute(f"DELETE FROM {table} WHERE community_id = %s", [community.id])
         community.delete()
-    community = create_community(name="基准社区", slug=BENCH_SLUG)
+    community = set_up_community(name="基准社区", slug=BENCH_SLUG)
     user, _ = get_user_model().objects.get_or_create(username="bench", defaults={"is_staff": True})
     stars = list(community.stars.order_by("order"))
     by_code = {star.code: star for star in stars}

@@ -119,8 +119,8 @@ user.groups.add(Group.objects.get(name=roles.SECRETARY))
 StaffProfile.objects.get_or_create(user=user, defaults={"community": community})
 # As a login through the login page leaves it: the backend that authenticated (it loads the
 # user with the community's second-factor rule joined in) and the second-factor flag.
-from community.two_factor import SESSION_FLAG
-backend = "community.two_factor.RequestAwareAxesBackend"
+from accounts.two_factor import SESSION_FLAG
+backend = "accounts.two_factor.RequestAwareAxesBackend"
 assert backend in settings.AUTHENTICATION_BACKENDS
 secretary = SessionStore()
 secretary.update({SESSION_KEY: str(user.pk), BACKEND_SESSION_KEY: backend, SESSION_FLAG: False,

@@ -17,9 +17,10 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import XLSX
 
+from accounts.access import SCOPES, community_ids, home_community, scoped
+from accounts.admin_base import CommunityScopedAdmin, ScopedInlineMixin
+from accounts.paginator import EstimatedCountPaginator
 from community import services, views
-from community.access import SCOPES, community_ids, home_community, scoped
-from community.admin_base import CommunityScopedAdmin, ScopedInlineMixin
 from community.forms import (
     HouseholdForm,
     PartyMemberForm,
@@ -29,7 +30,6 @@ from community.forms import (
     VisitForm,
 )
 from community.models import (
-    AccessLog,
     Building,
     CareTag,
     Community,
@@ -44,12 +44,11 @@ from community.models import (
     Visit,
     VolunteerService,
 )
-from community.paginator import EstimatedCountPaginator
 from community.resources import LedgerXLSX, ResidentResource, error_lines, imported_ids
 from community.search import mask_search_term, search_households, search_residents
 from community.search_privacy import NoFullNumberInUrlMixin, NoFullNumberSearchMixin
 from community.uploads import SpreadsheetRefused
-from governance.models import Star
+from privacy.models import AccessLog
 
 SENSITIVE = "community.view_sensitive_data"
 
@@ -114,20 +113,11 @@ def _staff_users(request):
     return users
 
 
-class StarInline(admin.TabularInline):
-    model = Star
-    fields = ["order", "code", "name", "name_en", "description"]
-    extra = 0
-    can_delete = False
-    max_num = len(Star.Code.choices)
-
-
 @admin.register(Community)
 class CommunityAdmin(admin.ModelAdmin):
     list_display = ["name", "regiment", "division", "slug"]
     search_fields = ["name", "regiment", "division"]
     prepopulated_fields = {"slug": ["name"]}
-    inlines = [StarInline]
 
 
 # --- Places ------------------------------------------------------------------------------

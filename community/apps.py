@@ -7,7 +7,7 @@ class CommunityConfig(AppConfig):
     verbose_name = _("Community")
 
     def ready(self):
-        from community import access
+        from accounts import access
         from community.models import Building, Compound, Grid, GridMember, Household, Resident, Unit
 
         access.register_scope(self.get_model("Community"), community="pk")
@@ -28,11 +28,8 @@ class CommunityConfig(AppConfig):
         )
         access.register_scope(self.get_model("PartyMember"), community="community")
         access.register_scope(self.get_model("VolunteerService"), community="community")
-        access.register_scope(self.get_model("AccessLog"), community="community")
-        access.register_scope(self.get_model("AuditEvent"), community="community")
         from django.db.models.signals import post_delete, post_save
 
-        from community import admin_audit, audit, two_factor  # noqa: F401 - signals, admin
         from community.queries import forget_public_community
 
         community_model = self.get_model("Community")
@@ -40,5 +37,3 @@ class CommunityConfig(AppConfig):
             signal.connect(
                 forget_public_community, sender=community_model, dispatch_uid="hx-public-community"
             )
-
-        audit.connect()

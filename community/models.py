@@ -5,8 +5,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from community import ethnicity
-from community.auditing_queryset import AuditedManager, AuditedQuerySet
-from community.crypto import EncryptedTextField, blind_index, mask_id_number, mask_phone
+from privacy.auditing_queryset import AuditedManager, AuditedQuerySet
+from privacy.crypto import EncryptedTextField, blind_index
+from privacy.masks import mask_id_number, mask_name, mask_phone
 
 
 class Community(models.Model):
@@ -36,43 +37,6 @@ class Community(models.Model):
     def full_name(self) -> str:
         """The name as the division writes it, e.g. 红星一场红星社区."""
         return f"{self.regiment}{self.name}" if self.regiment else self.name
-
-
-class StaffProfile(models.Model):
-    """Binds a back-office account to its community (a division viewer: to several)."""
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="staff_profile",
-        verbose_name=_("user"),
-    )
-    community = models.ForeignKey(
-        Community,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="staff_profiles",
-        verbose_name=_("community"),
-        help_text=_("The community this account works in (empty for a division viewer)."),
-    )
-    viewable_communities = models.ManyToManyField(
-        Community,
-        blank=True,
-        related_name="viewer_profiles",
-        verbose_name=_("communities viewed"),
-        help_text=_("For a division viewer: the communities whose aggregates they may read."),
-    )
-    phone = models.CharField(_("work phone"), max_length=20, blank=True)
-
-    objects = AuditedManager()
-
-    class Meta:
-        verbose_name = _("staff profile")
-        verbose_name_plural = _("staff profiles")
-
-    def __str__(self) -> str:
-        return str(self.user)
 
 
 class Grid(models.Model):
@@ -418,11 +382,6 @@ class Resident(models.Model):
         return mask_name(self.name)
 
 
-def mask_name(name: str) -> str:
-    """张学福 -> 张*; public pages never show more of a resident's name."""
-    return f"{name[:1]}*" if name else ""
-
-
 class CareTag(models.Model):
     """A care group (关爱对象) such as 独居老人 or 低保, with how often its homes are visited."""
 
@@ -677,99 +636,3 @@ class VolunteerService(models.Model):
 
     def __str__(self) -> str:
         return self.activity
-
-
-class AccessLog(models.Model):
-    """Append-only record of every reveal, export and import of personal data."""
-
-    class Action(models.TextChoices):
-        REVEAL = "reveal", _("Revealed")
-        EXPORT = "export", _("Exported")
-        IMPORT = "import", _("Imported")
-
-    community = models.ForeignKey(
-        Community,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("community"),
-    )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("user"),
-    )
-    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
-    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
-    model = models.CharField(_("records of"), max_length=50)
-    object_ids = models.JSONField(_("record ids"), default=list)
-    record_count = models.PositiveIntegerField(_("records"), default=0)
-    fields = models.JSONField(_("fields"), default=list)
-    reason = models.TextField(_("reason"))
-
-    class Meta:
-        verbose_name = _("personal-data access log")
-        verbose_name_plural = _("personal-data access log")
-        ordering = ["-at", "-id"]
-
-    def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.get_action_display()}"
-
-
-class AuditEvent(models.Model):
-    """The audit trail (community/audit.py): who did what to which record, when, from where.
-    Personal data never enters it: records holding it keep only the names of changed fields."""
-
-    class Action(models.TextChoices):
-        CREATE = "create", _("Created")
-        UPDATE = "update", _("Changed")
-        DELETE = "delete", _("Deleted")
-        IMPORT = "import", _("Imported")
-        REVEAL = "reveal", _("Revealed")
-        EXPORT = "export", _("Exported")
-        LOGIN = "login", _("Logged in")
-        LOGIN_FAILED = "login_failed", _("Login failed")
-        LOCKED_OUT = "locked_out", _("Locked out")
-        LOGOUT = "logout", _("Logged out")
-        DENIED = "denied", _("Refused")
-
-    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        db_constraint=False,
-        verbose_name=_("user"),
-    )
-    actor_name = models.CharField(_("user name"), max_length=150, blank=True)
-    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
-    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
-    model = models.CharField(_("records of"), max_length=100, blank=True)
-    object_id = models.CharField(_("record id"), max_length=64, blank=True)
-    object_repr = models.CharField(_("record"), max_length=200, blank=True)
-    changes = models.JSONField(_("changes"), default=dict, blank=True)
-    community = models.ForeignKey(
-        Community,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        db_constraint=False,
-        verbose_name=_("community"),
-    )
-
-    class Meta:
-        verbose_name = _("audit event")
-        verbose_name_plural = _("audit trail")
-        ordering = ["-at", "-id"]
-        indexes = [
-            models.Index(fields=["model", "object_id"], name="audit_record"),
-            models.Index(fields=["actor", "at"], name="audit_actor"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.get_action_display()}"

@@ -21,7 +21,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from community.access import scoped
+from accounts.access import scoped
 from community.models import Community, Grid, Household, Resident, ResidentTag, Visit
 
 # The public site's community, cached (every public page needs it; it changes perhaps once a

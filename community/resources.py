@@ -41,9 +41,8 @@ from import_export import fields as ie_fields
 from import_export import resources
 from import_export.formats.base_formats import XLSX
 
-from community import audit, ethnicity
-from community.access import grid_ids, scoped
-from community.crypto import blind_index
+from accounts.access import grid_ids, scoped
+from community import ethnicity
 from community.models import (
     Building,
     CareTag,
@@ -63,6 +62,8 @@ from community.validators import (
     normalize_id_number,
     normalize_mobile,
 )
+from privacy import audit
+from privacy.crypto import blind_index
 
 # Column headers, in the order an export writes them.
 COL_PK = "编号"
@@ -798,7 +799,7 @@ class ResidentResource(resources.ModelResource):
         return WRITTEN_FIELDS
 
     # The residents written here get one "import" audit row each, from the import's access
-    # log entry (community.audit._access_logged): their own create/update rows would record
+    # log entry (privacy.audit._access_logged): their own create/update rows would record
     # the same writes twice. Places and care tags the import adds are audited as usual.
     def bulk_create(self, *args, **kwargs):
         with audit.suppressed():

@@ -12,8 +12,9 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 
-from community.crypto import blind_index, mask_id_number, mask_phone
 from community.validators import normalize_id_number, normalize_mobile
+from privacy.crypto import blind_index
+from privacy.masks import mask_id_number, mask_phone
 
 _LAST4 = re.compile(r"^\d{4}$")
 _ID_LIKE = re.compile(r"^(\d{17}[\dXx]|\d{15})$")

@@ -7,43 +7,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from import_export.formats.base_formats import XLSX
 
-from community.access import home_community
-from community.models import AccessLog, CareTag, Community, Household, Resident, Visit
-from governance.models import Star
-from governance.stars import DEFAULT_STARS
+from accounts.access import home_community
+from community.models import CareTag, Community, Household, Resident, Visit
+from privacy.models import AccessLog
 
 logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
 def create_community(*, name: str, slug: str, regiment: str = "", division: str = "") -> Community:
-    """Create a community together with its six stars."""
+    """Create a community with its default care groups. Its six stars are governance's:
+    governance.services.setup.set_up_community() creates both."""
     community = Community.objects.create(name=name, slug=slug, regiment=regiment, division=division)
-    ensure_stars(community=community)
     ensure_care_tags(community=community)
     return community
-
-
-@transaction.atomic
-def ensure_stars(*, community: Community) -> list[Star]:
-    """Give the community any of the six default stars it lacks; existing stars are kept."""
-    existing = set(Star.objects.filter(community=community).values_list("code", flat=True))
-    Star.objects.bulk_create(
-        Star(
-            community=community,
-            code=code,
-            name=name,
-            name_en=name_en,
-            description=description,
-            description_en=description_en,
-            order=order,
-        )
-        for order, (code, name, name_en, description, description_en) in enumerate(
-            DEFAULT_STARS, start=1
-        )
-        if code not in existing
-    )
-    return list(Star.objects.filter(community=community))
 
 
 # The care groups a new community starts with (names are data, editable in the admin):

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from community.access import scoped
+from accounts.access import scoped
 from community.forms import FindResidentForm, RevealForm
 from community.models import Grid, Resident
 from community.queries import due_visits as due_visit_list

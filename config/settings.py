@@ -36,7 +36,7 @@ if not SECRET_KEY:
         )
     SECRET_KEY = "django-insecure-development-key-only-used-when-DEBUG-is-on"
 
-# Encrypts residents' ID numbers and phones at rest (community/crypto.py). Keep it outside
+# Encrypts residents' ID numbers and phones at rest (privacy/crypto.py). Keep it outside
 # the database and its backups; without it the protected fields cannot be read.
 FIELD_ENCRYPTION_KEY = os.environ.get("FIELD_ENCRYPTION_KEY", "")
 if not FIELD_ENCRYPTION_KEY:
@@ -44,7 +44,7 @@ if not FIELD_ENCRYPTION_KEY:
         raise ImproperlyConfigured("Set FIELD_ENCRYPTION_KEY in the environment.")
     FIELD_ENCRYPTION_KEY = "development-field-key-only-used-when-DEBUG-is-on"
 
-# Encrypts `manage.py backup`'s files (community/backup_crypto.py, AES-256-GCM). Unset, the
+# Encrypts `manage.py backup`'s files (privacy/backup_crypto.py, AES-256-GCM). Unset, the
 # backup key is derived with HKDF from FIELD_ENCRYPTION_KEY under a label of its own: a backup
 # is unusable without FIELD_ENCRYPTION_KEY anyway (the ID numbers and phones in it are
 # encrypted with it), so that key must already be kept apart from the backups, and one secret
@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "privacy",
+    "accounts",
     "community",
     "governance",
 ]
@@ -86,7 +88,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "community.middleware.SecurityMiddleware",
+    "accounts.middleware.SecurityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -234,12 +236,12 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Reverse proxies in front of the site (nginx: 1). client_ip() in community/middleware.py
+# Reverse proxies in front of the site (nginx: 1). client_ip() in accounts/middleware.py
 # reads X-Forwarded-For only that far; the rate limits, axes and the audit use it.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
 # Sessions: residents keep Django's two weeks (a request being tracked); back-office accounts
-# are logged out after 30 idle minutes (community.middleware.SecurityMiddleware).
+# are logged out after 30 idle minutes (accounts.middleware.SecurityMiddleware).
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
@@ -248,16 +250,16 @@ STAFF_IDLE_TIMEOUT = env_int("STAFF_IDLE_TIMEOUT", 30 * 60)
 # Logins: django-axes locks a username on one client address after 5 failures for 15 minutes
 # (another address, or another username from the same address, is unaffected).
 AUTHENTICATION_BACKENDS = [
-    "community.two_factor.RequestAwareAxesBackend",
+    "accounts.two_factor.RequestAwareAxesBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_CLIENT_IP_CALLABLE = "community.middleware.client_ip"
-AXES_LOCKOUT_CALLABLE = "community.two_factor.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "accounts.middleware.client_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.two_factor.lockout_response"
 AXES_RESET_ON_SUCCESS = True
-AXES_DISABLE_ACCESS_LOG = True  # logins are in our audit trail (community/audit.py)
+AXES_DISABLE_ACCESS_LOG = True  # logins are in our audit trail (privacy/audit.py)
 AXES_VERBOSE = False
 OTP_TOTP_ISSUER = "红星社区"
 
@@ -268,13 +270,13 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 
-# `manage.py backup` writes here (community/backup.py); keep it off the web root.
+# `manage.py backup` writes here (privacy/backup.py); keep it off the web root.
 BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", BASE_DIR / "backups"))
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"mask_personal_data": {"()": "community.logmask.MaskingFilter"}},
+    "filters": {"mask_personal_data": {"()": "privacy.logmask.MaskingFilter"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["mask_personal_data"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},

@@ -2,11 +2,12 @@ import os
 
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.http import HttpResponsePermanentRedirect
+from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 from django.views.static import serve
 
-from community import two_factor
+from accounts import two_factor
 from community import views as community_views
 from governance.views import public as public_views
 
@@ -14,7 +15,18 @@ admin.site.site_header = _("Hongxing Community “Six-Star” Party Branch Admin
 admin.site.site_title = _("Hongxing Community administration")
 admin.site.index_title = _("Back office")
 
-handler500 = "community.errors.server_error"
+handler500 = "config.errors.server_error"
+
+# The audit trail, the access log and staff profiles moved from the community app to the kernel
+# apps (docs/architecture.md); their old back-office addresses still arrive.
+MOVED_MODELS = {"auditevent": "privacy", "accesslog": "privacy", "staffprofile": "accounts"}
+
+
+def moved_admin_page(request, model, rest):
+    query = request.META.get("QUERY_STRING", "")
+    target = f"/admin/{MOVED_MODELS[model]}/{model}/{rest}" + (f"?{query}" if query else "")
+    return HttpResponsePermanentRedirect(target)
+
 
 urlpatterns = [
     path("", public_views.home, name="home"),
@@ -24,6 +36,11 @@ urlpatterns = [
     path("account/two-factor/", two_factor.two_factor, name="two-factor"),
     path("account/two-factor/policy/", two_factor.two_factor_policy, name="two-factor-policy"),
     path("i18n/", include("django.conf.urls.i18n")),
+    re_path(
+        r"^admin/community/(?P<model>auditevent|accesslog|staffprofile)/(?P<rest>.*)$",
+        admin.site.admin_view(moved_admin_page),
+        name="admin-moved",
+    ),
     path("admin/", admin.site.urls),
 ]
 

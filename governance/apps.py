@@ -7,7 +7,7 @@ class GovernanceConfig(AppConfig):
     verbose_name = _("Six-star work")
 
     def ready(self):
-        from community import access
+        from accounts import access
         from governance.models import (
             Indicator,
             IndicatorResult,

@@ -25,7 +25,6 @@ from django.db.models.functions import Coalesce, RowNumber
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from community.models import mask_name
 from governance.caching import cached_public
 from governance.models import (
     BudgetLine,
@@ -43,6 +42,7 @@ from governance.models import (
     WorkLogPhoto,
 )
 from governance.projects import MONEY_FIELD, budget_lines_with_spending, projects_with_figures
+from privacy.masks import mask_name
 
 HOME_NOTICES = 5
 HOME_ACTIVITIES = 4

@@ -30,7 +30,6 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from community.crypto import blind_index
 from community.models import Building, Community, Compound, Grid, GridMember, Unit
 from community.validators import normalize_mobile
 from governance import deadlines
@@ -42,6 +41,7 @@ from governance.models.requests import (
     RequestPhoto,
     ServiceRequest,
 )
+from privacy.crypto import blind_index
 
 Status = ServiceRequest.Status
 Kind = RequestEvent.Kind

@@ -15,8 +15,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from community import roles
-from community.access import has_role
+from accounts import roles
+from accounts.access import has_role
 from governance.images import clean_photo, make_thumbnail
 from governance.models import (
     LockedChange,

@@ -2,8 +2,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from community import roles
-from community.services import create_community
+from accounts import roles
+from governance.services.setup import set_up_community
 
 
 def pytest_configure(config):
@@ -21,7 +21,7 @@ def pytest_configure(config):
 
 @pytest.fixture
 def community(db):
-    return create_community(
+    return set_up_community(
         name="红星社区", slug="hongxing", regiment="红星一场", division="第十三师新星市"
     )
 

@@ -12,6 +12,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
+from accounts.models import StaffProfile
 from community import models
 from community.validators import id_number_check_character
 
@@ -66,7 +67,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def community(self, create, extracted, **kwargs):
         if create and extracted:
-            models.StaffProfile.objects.create(user=self, community=extracted)
+            StaffProfile.objects.create(user=self, community=extracted)
 
 
 class GridFactory(factory.django.DjangoModelFactory):
@@ -150,7 +151,7 @@ class ResidentFactory(factory.django.DjangoModelFactory):
 
 
 class CareTagFactory(factory.django.DjangoModelFactory):
-    """A care tag; create_community() already gives each community the default ones, so
+    """A care tag; set_up_community() already gives each community the default ones, so
     prefer models.CareTag.objects.get(community=..., name="独居老人") for those."""
 
     class Meta:

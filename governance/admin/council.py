@@ -4,8 +4,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from community.admin_base import CommunityScopedAdmin, ScopedInlineMixin
-from community.crypto import mask_phone
+from accounts.admin_base import CommunityScopedAdmin, ScopedInlineMixin
 from governance import council as council_services
 from governance.admin._people import PeopleFieldsMixin
 from governance.forms.council import CouncilMeetingForm, MotionForm, VoteFormSet
@@ -18,6 +17,7 @@ from governance.models import (
     MotionOption,
     Vote,
 )
+from privacy.masks import mask_phone
 
 
 class CouncilMemberInline(PeopleFieldsMixin, ScopedInlineMixin, admin.TabularInline):

@@ -2,7 +2,7 @@
 
 A dispute is worked on in its ordinary change form, mediation sessions and parties inline.
 Two people saving it from pages opened at the same state: the second is refused (the
-fingerprint of community.admin_base.OptimisticLockingMixin), and here the fingerprint also
+fingerprint of accounts.admin_base.OptimisticLockingMixin), and here the fingerprint also
 covers the inline rows (related_version), so a session recorded or edited in between counts
 as a change.
 """
@@ -15,12 +15,8 @@ from django.db.models import Count, Q
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from community.access import home_community
-from community.admin_base import (
-    CommunityScopedAdmin,
-    ScopedInlineMixin,
-    record_version,
-)
+from accounts.access import home_community
+from accounts.admin_base import CommunityScopedAdmin, ScopedInlineMixin, record_version
 from governance.forms.disputes import DisputeForm, DisputePartyForm
 from governance.models import Dispute, DisputeParty, LegalConsultation, MediationSession
 

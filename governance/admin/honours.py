@@ -4,11 +4,11 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from community.admin_base import CommunityScopedAdmin, ScopedInlineMixin
-from community.crypto import mask_phone
+from accounts.admin_base import CommunityScopedAdmin, ScopedInlineMixin
 from governance import honours as honour_services
 from governance.admin._people import PeopleFieldsMixin
 from governance.models import HonourCampaign, Nomination, NominationObjection
+from privacy.masks import mask_phone
 
 
 @admin.register(HonourCampaign)

@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from community.admin_base import CommunityScopedAdmin, ScopedInlineMixin
+from accounts.admin_base import CommunityScopedAdmin, ScopedInlineMixin
 from governance import notices as notice_services
 from governance.models import Notice, NoticeAttachment
 

@@ -6,7 +6,7 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from community.admin_base import CommunityScopedAdmin, ScopedInlineMixin
+from accounts.admin_base import CommunityScopedAdmin, ScopedInlineMixin
 from governance.admin._people import PeopleFieldsMixin
 from governance.forms.projects import ContractForm, MilestonePhotoForm
 from governance.models import (

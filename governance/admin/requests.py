@@ -21,10 +21,10 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from community.access import home_community, scoped
-from community.admin_base import CommunityScopedAdmin
+from accounts.access import home_community, scoped
+from accounts.admin_base import CommunityScopedAdmin
+from accounts.paginator import EstimatedCountPaginator
 from community.models import Grid
-from community.paginator import EstimatedCountPaginator
 from community.queries import public_community
 from community.search_privacy import FindByPhoneForm, NoFullNumberInUrlMixin
 from governance import metrics

@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from community.access import home_community
-from community.admin_base import CommunityScopedAdmin
+from accounts.access import home_community
+from accounts.admin_base import CommunityScopedAdmin
 from governance import scoring, work
 from governance.admin.work import ServiceSavedAdmin
 from governance.forms.scoring import IndicatorForm, ManualValueForm, VetoEventForm

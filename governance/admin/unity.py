@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.db.models import Count, Max
 from django.utils.translation import gettext_lazy as _
 
-from community.admin_base import CommunityScopedAdmin, ScopedInlineMixin
+from accounts.admin_base import CommunityScopedAdmin, ScopedInlineMixin
 from governance.admin._people import PeopleFieldsMixin
 from governance.models import Pairing, PairingContact
 

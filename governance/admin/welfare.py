@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
-from community.admin_base import CommunityScopedAdmin, ScopedInlineMixin
+from accounts.admin_base import CommunityScopedAdmin, ScopedInlineMixin
 from governance import welfare as welfare_services
 from governance.admin._people import PeopleFieldsMixin
 from governance.models import Enrollment, JobPlacement, Relief, TrainingCourse

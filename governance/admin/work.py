@@ -11,9 +11,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from community.access import community_ids, home_community, scoped
-from community.admin_base import CommunityScopedAdmin, ScopedInlineMixin
-from community.paginator import EstimatedCountPaginator
+from accounts.access import community_ids, home_community, scoped
+from accounts.admin_base import CommunityScopedAdmin, ScopedInlineMixin
+from accounts.paginator import EstimatedCountPaginator
 from governance import work
 from governance.forms.work import (
     WeeklyTaskForm,

@@ -9,8 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from community.auditing_queryset import AuditedManager, AuditedQuerySet
 from governance.models.objections import PublicObjection
+from privacy.auditing_queryset import AuditedManager, AuditedQuerySet
 
 MIN_NOTICE_DAYS = 5
 

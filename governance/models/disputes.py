@@ -5,7 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from community.auditing_queryset import AuditedManager, AuditedQuerySet
+from privacy.auditing_queryset import AuditedManager, AuditedQuerySet
 
 
 class DisputeQuerySet(AuditedQuerySet):

@@ -2,8 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from community.auditing_queryset import AuditedManager
-from community.crypto import EncryptedTextField
+from privacy.auditing_queryset import AuditedManager
+from privacy.crypto import EncryptedTextField
 
 
 class PublicObjection(models.Model):

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from community.auditing_queryset import AuditedManager, AuditedQuerySet
+from privacy.auditing_queryset import AuditedManager, AuditedQuerySet
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 POSITIVE = [MinValueValidator(Decimal("0.01"))]

@@ -12,8 +12,9 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from community.auditing_queryset import AuditedManager, AuditedQuerySet
-from community.crypto import EncryptedTextField, mask_phone
+from privacy.auditing_queryset import AuditedManager, AuditedQuerySet
+from privacy.crypto import EncryptedTextField
+from privacy.masks import mask_phone
 
 
 class DeadlineClass(models.TextChoices):

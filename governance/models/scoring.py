@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from community.auditing_queryset import AuditedManager, AuditedQuerySet
+from privacy.auditing_queryset import AuditedManager, AuditedQuerySet
 
 # Default bands: share of the target reached (percent) -> points (domain.md §3).
 DEFAULT_BANDS = [[100, 100], [90, 80], [80, 60]]

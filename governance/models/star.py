@@ -2,7 +2,7 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from community.auditing_queryset import AuditedQuerySet
+from privacy.auditing_queryset import AuditedQuerySet
 
 
 class StarQuerySet(AuditedQuerySet):

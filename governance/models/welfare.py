@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from community.auditing_queryset import AuditedManager, AuditedQuerySet
+from privacy.auditing_queryset import AuditedManager, AuditedQuerySet
 
 
 class TrainingCourseQuerySet(AuditedQuerySet):

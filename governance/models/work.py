@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from community.auditing_queryset import AuditedManager, AuditedQuerySet
+from privacy.auditing_queryset import AuditedManager, AuditedQuerySet
 
 ATTACHMENT_EXTENSIONS = ["pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "txt", "jpg", "png"]
 

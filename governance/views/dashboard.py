@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from community.access import community_ids, home_community
+from accounts.access import community_ids, home_community
 from community.models import Community
 from governance import dashboard as queries
 from governance import scoring, work

@@ -16,7 +16,7 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from community.middleware import client_ip
+from accounts.middleware import client_ip
 from community.queries import community_for_request
 from governance import caching, public
 from governance import council as council_services

@@ -1,10 +1,6 @@
 """Residents' request pages: submit (/requests/new/), the success page, track and rate."""
 
-import time
-
-from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -12,7 +8,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from community.middleware import client_ip
+from accounts.middleware import client_ip
+from accounts.ratelimit import hit_limit
 from community.queries import community_for_request
 from governance.forms.requests import RatingForm, RequestForm, TrackForm, add_service_error
 from governance.requests import (
@@ -25,29 +22,16 @@ from governance.requests import (
 
 SUBMITTED_KEY = "hx_request_submitted"
 TRACKED_KEY = "hx_request_tracked"
-# (attempts, seconds) per client IP; settings may override them.
-DEFAULT_LIMITS = {
+# (attempts, seconds) per client IP or reference; settings.HX_RATE_LIMITS may override them.
+REQUEST_LIMITS = {
     "request_submit": (10, 3600),
     "request_track": (20, 600),
     "request_track_reference": (10, 3600),
 }
 
 
-def _client_ip(request) -> str:
-    return client_ip(request)  # proxy-aware (TRUSTED_PROXY_COUNT)
-
-
-def hit_limit(scope: str, key: str) -> bool:
-    """Count one attempt in a fixed window (Django cache); True once the limit is passed."""
-    limit, window = getattr(settings, "HX_RATE_LIMITS", {}).get(scope, DEFAULT_LIMITS[scope])
-    cache_key = f"hx-limit:{scope}:{key}:{int(time.time() // window)}"
-    cache.add(cache_key, 0, window)
-    try:
-        count = cache.incr(cache_key)
-    except ValueError:  # expired between add() and incr()
-        cache.set(cache_key, 1, window)
-        count = 1
-    return count > limit
+def _limited(scope: str, key: str) -> bool:
+    return hit_limit(scope, key, default=REQUEST_LIMITS[scope])
 
 
 def _community(request):
@@ -64,7 +48,7 @@ def request_new(request):
     status, limit_message = 200, ""
     if request.method == "POST":
         form = RequestForm(request.POST, request.FILES, community=community)
-        if hit_limit("request_submit", _client_ip(request)):
+        if _limited("request_submit", client_ip(request)):
             # Keep what was typed, but validate (and decode photos) no more.
             typed = {k: v for k, v in request.POST.items() if k not in ("website", "consent")}
             form = RequestForm(initial=typed, community=community)
@@ -122,14 +106,14 @@ def request_track(request):
     action = request.POST.get("action", "lookup")
     if request.method == "POST" and action == "lookup":
         form = TrackForm(request.POST)
-        if hit_limit("request_track", _client_ip(request)):
+        if _limited("request_track", client_ip(request)):
             form = TrackForm(initial={"reference": request.POST.get("reference", "")})
             limit_message = _("Too many attempts. Please wait ten minutes and try again.")
             status = 429
         elif form.is_valid():
             reference = form.cleaned_data["reference"]
             found = None
-            if not hit_limit("request_track_reference", reference):
+            if not _limited("request_track_reference", reference):
                 found = find_for_tracking(
                     community=community, reference=reference, last4=form.cleaned_data["last4"]
                 )

@@ -2,7 +2,7 @@
 
 import pytest
 
-from community.demo import load_demo
+from governance.demo.builder import load_demo
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

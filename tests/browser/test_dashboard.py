@@ -8,11 +8,11 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from community import roles
-from community.models import StaffProfile
-from community.services import create_community
+from accounts import roles
+from accounts.models import StaffProfile
 from governance import scoring
 from governance.models import Indicator, MonthlyScore, WorkLog
+from governance.services.setup import set_up_community
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -42,7 +42,7 @@ def desktop(browser, live_server):
 
 def test_the_secretary_reviews_and_locks_a_month(desktop):
     page, errors = desktop
-    community = create_community(name="红星社区", slug="hongxing", regiment="红星一场")
+    community = set_up_community(name="红星社区", slug="hongxing", regiment="红星一场")
     secretary = get_user_model().objects.create_user(
         username="shuji", password="pw-shuji-2024", is_staff=True
     )

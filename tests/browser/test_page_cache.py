@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from community.services import create_community
+from governance.services.setup import set_up_community
 from tests.browser.conftest import PHONE
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -32,7 +32,7 @@ def _tokens(html):
 
 
 def test_the_switches_of_a_cached_page_work_for_a_second_visitor(browser, live_server):
-    create_community(name="红星社区", slug="hongxing", regiment="红星一场")
+    set_up_community(name="红星社区", slug="hongxing", regiment="红星一场")
     first, second = _context(browser, live_server), _context(browser, live_server)
     try:
         page = first.new_page()

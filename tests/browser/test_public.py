@@ -7,9 +7,9 @@ import os
 import pytest
 from django.utils import timezone
 
-from community.services import create_community
 from governance import honours as honour_services
 from governance.models import HonourCampaign, Star
+from governance.services.setup import set_up_community
 from tests.factories import (
     BuildingFactory,
     CompoundFactory,
@@ -32,7 +32,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def site(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.DEBUG = False
-    community = create_community(name="红星社区", slug="hongxing", regiment="红星一场")
+    community = set_up_community(name="红星社区", slug="hongxing", regiment="红星一场")
     author = UserFactory(username="author", community=community)
     make_notice(community, "关于康乐小区停水的通知", pinned=True)
     for code in Star.Code.values:

@@ -6,10 +6,11 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from PIL import Image
 
-from community.models import Building, Compound, Grid, StaffProfile
-from community.services import create_community
+from accounts.models import StaffProfile
+from community.models import Building, Compound, Grid
 from governance import requests as services
 from governance.models import RequestCategory, RequestPhoto, ServiceRequest
+from governance.services.setup import set_up_community
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -21,7 +22,7 @@ def test_resident_submits_with_a_photo_tracks_and_rates_on_a_phone(phone, settin
     RequestCategory.objects.get_or_create(
         name="道路照明", defaults={"name_en": "Roads and lighting", "star_code": "cobuild"}
     )
-    community = create_community(name="红星社区", slug="hongxing", regiment="红星一场")
+    community = set_up_community(name="红星社区", slug="hongxing", regiment="红星一场")
     grid = Grid.objects.create(community=community, code="G1", name="第一网格")
     kangle = Compound.objects.create(community=community, name="康乐小区")
     Compound.objects.create(community=community, name="星光花苑二期")

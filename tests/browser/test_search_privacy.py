@@ -14,10 +14,10 @@ from types import SimpleNamespace
 
 import pytest
 
-from community import roles
-from community.services import create_community
+from accounts import roles
 from governance.models import RequestCategory
 from governance.requests import submit_request
+from governance.services.setup import set_up_community
 from tests.factories import (
     BuildingFactory,
     GridFactory,
@@ -36,7 +36,7 @@ NAME_TERM = "term=%E9%87%91%E4%B8%9D"  # 金丝, as the browser encodes it
 
 @pytest.fixture
 def signed_in(phone):
-    community = create_community(name="红星社区", slug="hongxing", regiment="红星一场")
+    community = set_up_community(name="红星社区", slug="hongxing", regiment="红星一场")
     grid = GridFactory(community=community, code="A", name="一网格")
     building = BuildingFactory(community=community, grid=grid, number="1号楼")
     household = HouseholdFactory(community=community, building=building, door_number="101")

@@ -2,7 +2,7 @@ import os
 
 import pytest
 
-from community.services import create_community
+from governance.services.setup import set_up_community
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -15,7 +15,7 @@ def _open_menu(page):
 
 
 def test_home_on_a_phone_switches_to_english_and_elder_mode(phone, tmp_path):
-    create_community(name="红星社区", slug="hongxing", regiment="红星一场")
+    set_up_community(name="红星社区", slug="hongxing", regiment="红星一场")
     page = phone
 
     page.goto("/")

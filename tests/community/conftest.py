@@ -7,9 +7,9 @@ from dataclasses import dataclass
 import pytest
 from django.contrib.auth.models import Group, Permission
 
-from community import roles
+from accounts import roles
 from community.models import CareTag, Community, Grid, Household, Resident
-from community.services import create_community
+from governance.services.setup import set_up_community
 from tests.factories import (
     BuildingFactory,
     GridMemberFactory,
@@ -47,8 +47,8 @@ class Registry:
 
 @pytest.fixture
 def registry(db):
-    community = create_community(name="红星社区", slug="hongxing", regiment="红星一场")
-    other = create_community(name="光明社区", slug="guangming")
+    community = set_up_community(name="红星社区", slug="hongxing", regiment="红星一场")
+    other = set_up_community(name="光明社区", slug="guangming")
     grid_a = Grid.objects.create(community=community, code="A", name="一网格")
     grid_b = Grid.objects.create(community=community, code="B", name="二网格")
     grid_other = Grid.objects.create(community=other, code="A", name="光明一网格")

@@ -2,10 +2,11 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from community import roles
-from community.access import community_ids, grid_ids, scoped
-from community.models import Building, Compound, Grid, GridMember, Household, StaffProfile
-from community.services import create_community
+from accounts import roles
+from accounts.access import community_ids, grid_ids, scoped
+from accounts.models import StaffProfile
+from community.models import Building, Compound, Grid, GridMember, Household
+from governance.services.setup import set_up_community
 
 pytestmark = pytest.mark.django_db
 
@@ -19,8 +20,8 @@ def _user(name, role, community=None):
 
 @pytest.fixture
 def places():
-    a = create_community(name="红星社区", slug="a")
-    b = create_community(name="光明社区", slug="b")
+    a = set_up_community(name="红星社区", slug="a")
+    b = set_up_community(name="光明社区", slug="b")
     compound = Compound.objects.create(community=a, name="康乐小区")
     grid1 = Grid.objects.create(community=a, code="G1", name="一网格")
     grid2 = Grid.objects.create(community=a, code="G2", name="二网格")

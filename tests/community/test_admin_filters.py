@@ -4,9 +4,10 @@ import re
 
 import pytest
 
+from accounts.models import StaffProfile
 from community import admin as community_admin
-from community.models import Building, Compound, Grid, StaffProfile
-from community.services import create_community
+from community.models import Building, Compound, Grid
+from governance.services.setup import set_up_community
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +32,7 @@ def test_a_superuser_chooses_a_community_first_when_the_places_are_too_many(
     admin_client, community, monkeypatch
 ):
     monkeypatch.setattr(community_admin, "FILTER_CHOICES_LIMIT", 3)
-    other = create_community(name="别的社区", slug="other")
+    other = set_up_community(name="别的社区", slug="other")
     _buildings(community, "康乐", 2)
     _buildings(other, "幸福", 2)
 

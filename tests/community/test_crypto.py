@@ -1,6 +1,7 @@
 import pytest
 
-from community.crypto import blind_index, decrypt, encrypt, mask_id_number, mask_phone
+from privacy.crypto import blind_index, decrypt, encrypt
+from privacy.masks import mask_id_number, mask_phone
 
 
 def test_encrypt_round_trips_and_hides_the_value():

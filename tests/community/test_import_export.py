@@ -6,9 +6,10 @@ import datetime as dt
 import pytest
 from django.utils import translation
 
-from community.models import AccessLog, Building, Household, Resident, ResidentTag, Unit
+from community.models import Building, Household, Resident, ResidentTag, Unit
 from community.resources import error_lines, write_xlsx
 from community.services import import_resident_ledger
+from privacy.models import AccessLog
 from tests.factories import make_id_number
 
 pytestmark = pytest.mark.django_db

@@ -7,8 +7,8 @@ import logging
 import openpyxl
 import pytest
 
-from community.models import AccessLog
 from community.services import record_visit
+from privacy.models import AccessLog
 
 from .conftest import CANARY_ID, CANARY_PHONE
 

@@ -119,7 +119,7 @@ def test_personal_data_permissions_per_role(registry, role, sensitive, reveal):
 
 
 def test_queryset_scoping_of_new_models(registry):
-    from community.access import scoped
+    from accounts.access import scoped
 
     record_visit(visitor=registry.worker_a, household=registry.home_a)
     record_visit(visitor=registry.worker_b, household=registry.home_b)

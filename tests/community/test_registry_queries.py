@@ -9,14 +9,10 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from community.models import (
-    AccessLog,
-    PartyMember,
-    ResidentTag,
-    VolunteerService,
-)
+from community.models import PartyMember, ResidentTag, VolunteerService
 from community.queries import due_visits
 from community.services import record_access, record_visit
+from privacy.models import AccessLog
 from tests.factories import HouseholdFactory, ResidentFactory, make_id_number
 
 pytestmark = pytest.mark.django_db
@@ -62,7 +58,7 @@ URLS = [
     "/admin/community/visit/due/",
     "/admin/community/partymember/",
     "/admin/community/volunteerservice/",
-    "/admin/community/accesslog/",
+    "/admin/privacy/accesslog/",
     "/admin/community/building/",
     "/admin/community/grid/",
     "/admin/community/compound/",

@@ -1,7 +1,7 @@
 import pytest
 from django.contrib.auth.models import Group
 
-from community import roles
+from accounts import roles
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ import pytest
 from django.db import transaction
 from django.test import override_settings
 
-from community.demo import load_demo
+from governance.demo.builder import load_demo
 
 
 @pytest.fixture(scope="module")

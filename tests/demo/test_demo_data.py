@@ -9,16 +9,11 @@ from django.contrib.auth import get_user_model
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 
-from community import roles
-from community.demo import REAL_PEOPLE, load_demo
-from community.models import (
-    GridMember,
-    Household,
-    PartyMember,
-    Resident,
-    StaffProfile,
-)
+from accounts import roles
+from accounts.models import StaffProfile
+from community.models import GridMember, Household, PartyMember, Resident
 from community.validators import birth_date_from_id, gender_from_id, normalize_id_number
+from governance.demo.builder import REAL_PEOPLE, load_demo
 from governance.models import (
     MonthlyScore,
     QuarterlyAssessment,

@@ -108,10 +108,10 @@ def test_projects_and_star_texts_invalidate(client, community):
 
 
 def test_another_communitys_change_keeps_this_cache(client, community, author):
-    from community.services import create_community
+    from governance.services.setup import set_up_community
 
     _home(client)
-    other = create_community(name="其他社区", slug="other")
+    other = set_up_community(name="其他社区", slug="other")
     _log(other, author, "别处的活动")
     html, queries = _home(client)
     assert "别处的活动" not in html

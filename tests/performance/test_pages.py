@@ -59,6 +59,7 @@ NOT_LISTS = {
     "governance:dashboard-annual-export",
     "governance:score-detail",
     "elder-mode",
+    "admin-moved",
     "healthz",
     "set_language",
     "two-factor",

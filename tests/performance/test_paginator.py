@@ -4,7 +4,7 @@ import pytest
 from django.contrib import admin
 from django.db import connection
 
-from community import paginator
+from accounts import paginator
 from community.models import Resident
 from governance.models import ServiceRequest, WorkLog
 from tests.performance.rows import make_row

@@ -4,7 +4,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from community.models import Community, Household, Resident
-from governance import scale
+from governance.demo import scale
 from governance.models import Notice, RequestEvent, ServiceRequest, WorkLog
 from governance.requests import find_for_tracking
 

@@ -4,7 +4,7 @@ grids A and B, a canary resident) plus a star member, every account bound to the
 import pytest
 from django.core.cache import cache
 
-from community import roles
+from accounts import roles
 from tests.community.conftest import CANARY_ID, CANARY_PHONE, registry  # noqa: F401
 from tests.factories import UserFactory
 

@@ -11,11 +11,12 @@ from django.db import connection
 from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 
-from community.logmask import MaskingFilter
-from community.middleware import current_request
-from community.models import AccessLog, AuditEvent, Grid, Resident
+from community.models import Grid, Resident
 from community.services import import_resident_ledger
 from governance.models import ServiceRequest
+from privacy.context import current_request
+from privacy.logmask import MaskingFilter
+from privacy.models import AccessLog, AuditEvent
 from tests.community.test_import_export import HEADERS, _good_rows
 from tests.security.conftest import CANARY_ID, CANARY_PHONE
 
@@ -28,7 +29,7 @@ def _trail_text() -> str:
 
 
 def _as(user, ip="203.0.113.9"):
-    """The request context a page would set (community.middleware.SecurityMiddleware)."""
+    """The request context a page would set (accounts.middleware.SecurityMiddleware)."""
     request = RequestFactory().get("/", REMOTE_ADDR=ip)
     request.user = user
     request.client_ip = ip
@@ -156,7 +157,7 @@ def test_logins_failures_logouts_and_refusals_are_recorded(world):
     client = Client(REMOTE_ADDR="198.51.100.50")
     client.post("/admin/login/", {"username": "stf", "password": "wrong-secret-pw"})
     client.post("/admin/login/", {"username": "stf", "password": "pw"})
-    assert client.get("/admin/community/accesslog/").status_code == 403  # staff: not theirs
+    assert client.get("/admin/privacy/accesslog/").status_code == 403  # staff: not theirs
     client.post("/admin/logout/")
     actions = list(AuditEvent.objects.order_by("id").values_list("action", "actor_name", "ip"))
     assert actions == [
@@ -166,7 +167,7 @@ def test_logins_failures_logouts_and_refusals_are_recorded(world):
         ("logout", "stf", "198.51.100.50"),
     ]
     denied = AuditEvent.objects.get(action="denied")
-    assert denied.object_repr == "/admin/community/accesslog/"
+    assert denied.object_repr == "/admin/privacy/accesslog/"
     assert "wrong-secret-pw" not in _trail_text()
 
 
@@ -183,7 +184,7 @@ def test_logs_mask_id_and_phone_numbers():
         logger.removeHandler(handler)
     text = stream.getvalue()
     assert CANARY_ID not in text and CANARY_PHONE not in text
-    assert CANARY_ID[:6] + "********" in text and "138****5544" in text
+    assert CANARY_ID[:3] + "*" * 11 + CANARY_ID[-4:] in text and "138****5544" in text
 
 
 def test_staff_browse_the_trail_by_record_and_by_user(world):
@@ -202,21 +203,21 @@ def test_staff_browse_the_trail_by_record_and_by_user(world):
     client = Client()
     client.force_login(world.staff)
     response = client.get(
-        "/admin/community/auditevent/", {"model": "community.grid", "object_id": grid.pk}
+        "/admin/privacy/auditevent/", {"model": "community.grid", "object_id": grid.pk}
     )
     assert response.status_code == 200
     rows = list(response.context["cl"].result_list)
     assert [r.action for r in rows] == ["update", "create"]
-    response = client.get("/admin/community/auditevent/", {"actor__id__exact": world.staff.pk})
+    response = client.get("/admin/privacy/auditevent/", {"actor__id__exact": world.staff.pk})
     rows = list(response.context["cl"].result_list)
     assert {r.actor_id for r in rows} == {world.staff.pk} and len(rows) >= 2
     # The other community's rows stay invisible, and the trail cannot be edited.
-    all_rows = client.get("/admin/community/auditevent/").context["cl"].result_list
+    all_rows = client.get("/admin/privacy/auditevent/").context["cl"].result_list
     assert "外社区网格" not in {r.object_repr for r in all_rows}
     event = AuditEvent.objects.filter(community=world.community).first()
-    page = client.post(f"/admin/community/auditevent/{event.pk}/change/", {"action": "x"})
+    page = client.post(f"/admin/privacy/auditevent/{event.pk}/change/", {"action": "x"})
     assert page.status_code == 403
-    assert client.post(f"/admin/community/auditevent/{event.pk}/delete/").status_code == 403
+    assert client.post(f"/admin/privacy/auditevent/{event.pk}/delete/").status_code == 403
 
 
 @pytest.mark.parametrize("rows", [1, 3])
@@ -231,6 +232,14 @@ def test_the_trail_changelist_runs_a_fixed_number_of_queries(
         current_request.reset(token)
     client = Client()
     client.force_login(world.staff)
-    client.get("/admin/community/auditevent/")  # warm the session
+    client.get("/admin/privacy/auditevent/")  # warm the session
     with django_assert_num_queries(11):
-        assert client.get("/admin/community/auditevent/").status_code == 200
+        assert client.get("/admin/privacy/auditevent/").status_code == 200
+
+
+def test_the_trails_old_back_office_address_leads_to_the_new_one(world, client):
+    """The audit trail moved from the community app to privacy: old bookmarks still work."""
+    client.force_login(world.secretary)
+    response = client.get("/admin/community/auditevent/?action__exact=login")
+    assert response.status_code == 301
+    assert response["Location"] == "/admin/privacy/auditevent/?action__exact=login"

@@ -1,4 +1,4 @@
-"""Bulk writes join the audit trail (community/auditing_queryset.py): QuerySet.update(),
+"""Bulk writes join the audit trail (privacy/auditing_queryset.py): QuerySet.update(),
 bulk_create(), bulk_update() and many-to-many add/remove/clear, each with actor, IP and masked
 changes, in a bounded number of queries; audit.suppressed() turns them off; and no model of the
 domain apps escapes the audit without being listed as not audited."""
@@ -12,12 +12,14 @@ from django.apps.registry import Apps
 from django.db import models
 from django.test import Client, RequestFactory
 
-from community import audit
-from community.auditing_queryset import AuditedQuerySet
-from community.middleware import current_request
-from community.models import AuditEvent, Grid, Household, Resident, StaffProfile, VolunteerService
+from accounts.models import StaffProfile
+from community.models import Grid, Household, Resident, VolunteerService
 from community.services import import_resident_ledger
 from governance.models import Star, WorkLog
+from privacy import audit
+from privacy.auditing_queryset import AuditedQuerySet
+from privacy.context import current_request
+from privacy.models import AuditEvent
 from tests.community.test_import_export import HEADERS, _good_rows
 from tests.factories import make_id_number
 from tests.security.conftest import CANARY_ID, CANARY_PHONE
@@ -29,7 +31,7 @@ IP = "203.0.113.77"
 
 @pytest.fixture
 def as_staff(world):
-    """The request context a back-office page sets (community.middleware.SecurityMiddleware):
+    """The request context a back-office page sets (accounts.middleware.SecurityMiddleware):
     world.staff, from IP."""
     request = RequestFactory().get("/", REMOTE_ADDR=IP)
     request.user = world.staff
@@ -186,7 +188,7 @@ def test_update_of_personal_records_keeps_only_field_names(world, as_staff):
     resident = AuditEvent.objects.get(model="community.resident")
     assert resident.changes == {"notes": "***", "phone_masked": "***", "_via": "update()"}
     assert resident.object_repr == f"{Resident._meta.verbose_name} #{world.canary.pk}"
-    profile = AuditEvent.objects.get(model="community.staffprofile")
+    profile = AuditEvent.objects.get(model="accounts.staffprofile")
     assert profile.changes == {"phone": "***", "_via": "update()"}
     text = _trail_text()
     for secret in (CANARY_ID, CANARY_PHONE, "金丝雀"):
@@ -337,7 +339,7 @@ def test_m2m_through_a_model_of_ours_is_audited_as_that_model(world, as_staff):
         ("community.gridmember", "delete"),
     ]
     StaffProfile.objects.get(user=world.viewer).viewable_communities.add(world.other)
-    event = AuditEvent.objects.get(model="community.staffprofile")
+    event = AuditEvent.objects.get(model="accounts.staffprofile")
     assert event.changes == {"viewable_communities": {"add": [world.other.pk]}, "_via": "m2m"}
 
 
@@ -382,7 +384,7 @@ def test_the_registry_import_is_audited_once_per_resident(world, as_staff):
 
 
 def test_generate_scale_data_writes_no_audit_rows(db):
-    from governance import scale
+    from governance.demo import scale
 
     before = AuditEvent.objects.count()
     scale.generate(

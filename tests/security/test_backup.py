@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from community.backup import read_manifest
-from community.backup_crypto import EncryptingWriter
+from privacy.backup import read_manifest
+from privacy.backup_crypto import EncryptingWriter
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 
@@ -27,9 +27,9 @@ SEED = """
 import django; django.setup()
 from django.core.management import call_command
 call_command("migrate", verbosity=0)
-from community.services import create_community
+from governance.services.setup import set_up_community
 from community.models import Grid
-c = create_community(name="红星社区", slug="hongxing", regiment="红星一场")
+c = set_up_community(name="红星社区", slug="hongxing", regiment="红星一场")
 for n in range(20):
     Grid.objects.create(community=c, code=f"S{n}", name=f"网格{n}")
 """

@@ -1,4 +1,4 @@
-"""Backups are encrypted and authenticated at rest (community/backup_crypto.py).
+"""Backups are encrypted and authenticated at rest (privacy/backup_crypto.py).
 
 - The format itself, in-process: round trips at every chunk boundary; every flipped byte and
   every truncation refused; chunks swapped, files moved to another role; a wrong key named as
@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from django.utils import translation
 
-from community.backup_crypto import (
+from privacy.backup_crypto import (
     HEADER,
     TAG_SIZE,
     BackupCryptoError,

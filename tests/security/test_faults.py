@@ -13,8 +13,9 @@ from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from community.models import AccessLog, Household, Resident
+from community.models import Household, Resident
 from governance.models import RequestCategory, RequestPhoto, ServiceRequest
+from privacy.models import AccessLog
 from tests.community.test_import_export import HEADERS, _good_rows
 from tests.governance.requests.conftest import jpeg_with_gps
 from tests.governance.requests.test_submit import _post_data

@@ -6,7 +6,7 @@ from django.test import Client, RequestFactory
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from community.middleware import client_ip
+from accounts.middleware import client_ip
 
 pytestmark = pytest.mark.django_db
 LOGIN = "/admin/login/"

@@ -22,11 +22,12 @@ from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from community.crypto import EncryptedTextField, blind_index
-from community.models import AccessLog, AuditEvent, Household, PartyMember, Resident
+from community.models import Household, PartyMember, Resident
 from community.search_privacy import NoFullNumberSearchMixin, holds_full_number
 from governance.models import RequestCategory, ServiceRequest
 from governance.requests import submit_request
+from privacy.crypto import EncryptedTextField, blind_index
+from privacy.models import AccessLog, AuditEvent
 from tests.security.conftest import CANARY_ID, CANARY_PHONE
 
 pytestmark = pytest.mark.django_db

@@ -9,9 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from community import roles
-from community.models import StaffProfile
-from community.two_factor import allowed_before_second_factor
+from accounts import roles
+from accounts.models import StaffProfile
+from accounts.two_factor import allowed_before_second_factor
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -63,6 +63,8 @@ DUMMY = {
     "code": "x",
     "app_label": "community",
     "content_type_id": "1",
+    "model": "auditevent",
+    "rest": "",
     "url": "x",
     "path": "x",
 }
@@ -238,7 +240,7 @@ def _matrix(world):
         ),  # fmt: skip
         (
             "get",
-            "/admin/community/auditevent/",
+            "/admin/privacy/auditevent/",
             None,
             {
                 "anonymous": 302,
@@ -251,7 +253,7 @@ def _matrix(world):
         ),  # fmt: skip
         (
             "get",
-            "/admin/community/accesslog/",
+            "/admin/privacy/accesslog/",
             None,
             {
                 "anonymous": 302,

@@ -3,7 +3,7 @@ first step wins; the second is refused with who changed the request and when, it
 back with what was typed, and nothing is applied twice (governance/requests.py, seen_event).
 
 Disputes are worked on in their ordinary change form: there the record's fingerprint
-(community/admin_base.py) covers the mediation sessions and parties too
+(accounts/admin_base.py) covers the mediation sessions and parties too
 (governance/admin/disputes.py)."""
 
 import datetime as dt

@@ -4,7 +4,7 @@ from django.urls import path
 
 from config.urls import urlpatterns as site_urlpatterns
 
-handler500 = "community.errors.server_error"
+handler500 = "config.errors.server_error"
 
 
 def boom(request):

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from governance import scale
+from governance.demo import scale
 
 
 class Command(BaseCommand):

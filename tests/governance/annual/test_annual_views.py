@@ -8,11 +8,11 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from openpyxl import load_workbook
 
-from community import roles
-from community.models import StaffProfile
-from community.services import create_community
+from accounts import roles
+from accounts.models import StaffProfile
 from governance.annual import annual_summary
 from governance.models import Project
+from governance.services.setup import set_up_community
 
 pytestmark = pytest.mark.django_db
 URL = "/dashboard/annual/2024/"
@@ -64,7 +64,7 @@ def test_annual_page_runs_a_fixed_number_of_queries(
     with django_assert_num_queries(QUERIES):
         assert secretary_client.get(URL).status_code == 200
     # A community with no records at all runs the same queries.
-    other = create_community(name="另一社区", slug="other")
+    other = set_up_community(name="另一社区", slug="other")
     client.force_login(_secretary_of(other, "other-secretary"))
     client.get(URL)
     with django_assert_num_queries(QUERIES):
@@ -73,7 +73,7 @@ def test_annual_page_runs_a_fixed_number_of_queries(
 
 def test_annual_page_queries_do_not_grow_with_rows(client, django_assert_num_queries):
     """1 and 3 rows of each kind (projects, ledger entries) give the same count."""
-    community = create_community(name="一社区", slug="one")
+    community = set_up_community(name="一社区", slug="one")
     client.force_login(_secretary_of(community, "one-secretary"))
     Project.objects.create(community=community, name="项目一", budget=1)
     client.get(URL)
@@ -108,7 +108,7 @@ def test_annual_export_is_a_workbook_of_the_figures(secretary_client):
 
 
 def test_annual_export_escapes_formulas(client):
-    community = create_community(name="三社区", slug="three")
+    community = set_up_community(name="三社区", slug="three")
     client.force_login(_secretary_of(community, "three-secretary"))
     Project.objects.create(community=community, name='=HYPERLINK("x")', budget=1)
     response = client.get(URL + "export.xlsx")

@@ -4,10 +4,10 @@ import datetime as dt
 
 import pytest
 
-from community.services import create_community
 from governance import metrics
 from governance.indicators import compute_rate
 from governance.models import Dispute, DisputeParty, LegalConsultation, MediationSession, Star
+from governance.services.setup import set_up_community
 
 pytestmark = pytest.mark.django_db
 LIST = "/admin/governance/dispute/"
@@ -51,7 +51,7 @@ def disputes(community, places):
                 star=safety if n == 0 else None,
             )
         )
-    other = create_community(name="别的社区", slug="other")
+    other = set_up_community(name="别的社区", slug="other")
     Dispute.objects.create(
         community=other, title="x", description="x", kind="other", found_on=d(3, 3),
         status="closed", outcome=OUT.RESOLVED, closed_on=d(3, 4),
@@ -211,7 +211,7 @@ def test_grid_worker_sees_own_grid_disputes_only(client, worker, community, plac
 
 
 def test_legal_consultation_admin_lists_and_scopes(client, office, community):
-    other = create_community(name="别的社区", slug="other")
+    other = set_up_community(name="别的社区", slug="other")
     mine = LegalConsultation.objects.create(
         community=community, topic="labour", question="拖欠工资怎么办"
     )

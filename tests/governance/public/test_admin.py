@@ -6,8 +6,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from community.models import StaffProfile
-from community.services import create_community
+from accounts.models import StaffProfile
 from governance.models import (
     Council,
     CouncilMeeting,
@@ -21,6 +20,7 @@ from governance.models import (
     Relief,
     TrainingCourse,
 )
+from governance.services.setup import set_up_community
 from tests.factories import GridMemberFactory, HouseholdFactory, ResidentFactory
 
 from .builders import make_notice, make_project
@@ -135,7 +135,7 @@ def test_changelist_queries_do_not_grow(office, community, model, django_assert_
 
 
 def test_other_communitys_rows_answer_404(office):
-    other = create_community(name="其他社区", slug="other")
+    other = set_up_community(name="其他社区", slug="other")
     notice = make_notice(other, "别人的公告")
     project = make_project(other)
     relief = _relief(other)

@@ -45,9 +45,9 @@ def test_four_kinds_of_nominee(community, campaign):
 
 
 def test_nominee_from_another_community_is_refused(community, campaign):
-    from community.services import create_community
+    from governance.services.setup import set_up_community
 
-    other = create_community(name="其他", slug="other")
+    other = set_up_community(name="其他", slug="other")
     with pytest.raises(ValidationError, match="not in this community"):
         honour_services.nominate(
             campaign=campaign,

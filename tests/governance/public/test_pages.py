@@ -110,7 +110,7 @@ def test_notice_detail_renders_sanitised_markdown(client, community):
 
 @pytest.mark.parametrize("state", ["draft", "future", "expired", "other_community"])
 def test_hidden_notices_answer_404(client, community, state):
-    from community.services import create_community
+    from governance.services.setup import set_up_community
 
     now = timezone.now()
     fields = {
@@ -119,7 +119,7 @@ def test_hidden_notices_answer_404(client, community, state):
         "expired": {"publish_at": now - dt.timedelta(days=2), "expires_at": now},
         "other_community": {},
     }[state]
-    owner = create_community(name="其他", slug="other") if state == "other_community" else community
+    owner = set_up_community(name="其他", slug="other") if state == "other_community" else community
     notice = make_notice(owner, "隐藏", **fields)
     assert client.get(notice.get_absolute_url()).status_code == 404
 
@@ -211,12 +211,12 @@ def test_project_page_query_count_does_not_grow(client, community, django_assert
 
 
 def test_hidden_or_foreign_project_answers_404(client, community):
-    from community.services import create_community
+    from governance.services.setup import set_up_community
 
     hidden = make_project(community)
     hidden.is_public = False
     hidden.save()
-    foreign = make_project(create_community(name="其他", slug="other"))
+    foreign = make_project(set_up_community(name="其他", slug="other"))
     assert client.get(hidden.get_absolute_url()).status_code == 404
     assert client.get(foreign.get_absolute_url()).status_code == 404
 

@@ -113,11 +113,11 @@ def test_milestone_done_only_at_full_progress(community):
 
 
 def test_inspection_supervisor_lives_in_the_community(community):
-    from community.services import create_community
+    from governance.services.setup import set_up_community
     from tests.factories import ResidentFactory
 
     project = make_project(community)
-    other = create_community(name="其他", slug="other")
+    other = set_up_community(name="其他", slug="other")
     outsider = ResidentFactory(community=other)
     with pytest.raises(ValidationError, match="resident of this community"):
         project_services.record_inspection(

@@ -8,7 +8,8 @@ from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from community.models import Building, Compound, Grid, GridMember, StaffProfile, Unit
+from accounts.models import StaffProfile
+from community.models import Building, Compound, Grid, GridMember, Unit
 from governance.models import RequestCategory
 from governance.requests import submit_request
 

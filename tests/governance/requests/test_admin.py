@@ -2,11 +2,11 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from community import roles
-from community.models import StaffProfile
-from community.services import create_community
+from accounts import roles
+from accounts.models import StaffProfile
 from governance import requests as services
 from governance.models import RequestEvent, RequestPhoto, ServiceRequest
+from governance.services.setup import set_up_community
 
 from .conftest import upload
 
@@ -70,7 +70,7 @@ def test_grid_worker_sees_only_their_grid(client, worker, make_request, places):
 
 
 def test_another_communitys_request_answers_404(client, office, category):
-    other = create_community(name="别的社区", slug="other")
+    other = set_up_community(name="别的社区", slug="other")
     sr = services.submit_request(
         community=other,
         category=category,

@@ -6,10 +6,10 @@ import zoneinfo
 import pytest
 import time_machine
 
-from community.services import create_community
 from governance import metrics
 from governance.indicators import RATE_SOURCES, compute_rate
 from governance.models import ServiceRequest, Star
+from governance.services.setup import set_up_community
 
 pytestmark = pytest.mark.django_db
 TZ = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -60,7 +60,7 @@ def dataset(community, places, category):
             status=status,
         )
     # Another community's request never counts.
-    other = create_community(name="别的社区", slug="other")
+    other = set_up_community(name="别的社区", slug="other")
     ServiceRequest.objects.create(
         community=other, reference="HX-2025-00001", category=category, description="x",
         phone="1", phone_last4="0000", phone_index="x", submitted_at=t(3, 3), due_at=t(3, 4),

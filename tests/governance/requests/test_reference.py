@@ -5,9 +5,9 @@ import time_machine
 from django.db import connection, connections
 from django.db.utils import IntegrityError
 
-from community.services import create_community
 from governance import requests as services
 from governance.models import ReferenceCounter, ServiceRequest
+from governance.services.setup import set_up_community
 
 from .conftest import GOOD_PHONE
 
@@ -18,7 +18,7 @@ def test_references_are_sequential_per_community_and_year(make_request, communit
         first, second = make_request(), make_request()
     with time_machine.travel("2025-01-01 08:00 +0800", tick=False):
         third = make_request()
-    other = create_community(name="别的社区", slug="other")
+    other = set_up_community(name="别的社区", slug="other")
     with time_machine.travel("2025-01-02 08:00 +0800", tick=False):
         elsewhere = make_request(community=other, building=None, place_text="某处")
     assert [first.reference, second.reference, third.reference, elsewhere.reference] == [
@@ -58,7 +58,7 @@ def test_fifty_parallel_submissions_get_distinct_gapless_references():
         )
     from governance.models import RequestCategory
 
-    community = create_community(name="红星社区", slug="hongxing")
+    community = set_up_community(name="红星社区", slug="hongxing")
     # Transactional tests may run after a flush that emptied the migrations' reference rows.
     category, _ = RequestCategory.objects.get_or_create(name="其他")
     barrier = threading.Barrier(50)

@@ -8,8 +8,8 @@ from django.db import connection
 from django.urls import reverse
 from PIL import Image
 
-from community.crypto import blind_index
 from governance.models import RequestEvent, RequestPhoto, ServiceRequest
+from privacy.crypto import blind_index
 
 from .conftest import GOOD_PHONE, jpeg_with_gps, upload
 

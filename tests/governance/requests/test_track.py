@@ -156,9 +156,9 @@ def test_rating_needs_the_choices(client, community, make_request, office):
 
 
 def test_another_communitys_request_cannot_be_tracked(client, community, make_request):
-    from community.services import create_community
+    from governance.services.setup import set_up_community
 
-    other = create_community(name="别的社区", slug="other")
+    other = set_up_community(name="别的社区", slug="other")
     service_request = make_request(community=other, building=None, place_text="某处")
     assert _lookup(client, service_request.reference, "5678").status_code == 404
 

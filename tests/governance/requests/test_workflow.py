@@ -1,11 +1,12 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from community.models import Grid, StaffProfile
-from community.services import create_community
+from accounts.models import StaffProfile
+from community.models import Grid
 from governance import requests as services
 from governance.images import clean_photo
 from governance.models import RequestEvent, RequestPhoto, ServiceRequest, Star
+from governance.services.setup import set_up_community
 
 from .conftest import upload
 
@@ -135,7 +136,7 @@ def test_merge_as_duplicate(make_request, office):
 
 def test_assign_to_a_star_or_a_worker_of_the_community_only(make_request, office, community):
     service_request = _to(Status.ACCEPTED, make_request(), office)
-    outsider_community = create_community(name="外社区", slug="outside")
+    outsider_community = set_up_community(name="外社区", slug="outside")
     from django.contrib.auth import get_user_model
 
     outsider = get_user_model().objects.create_user("outsider", is_staff=True)
@@ -228,7 +229,7 @@ def test_places_must_belong_together(community, category, places):
             unit=places["u2"],
         )
     assert "unit" in info.value.error_dict
-    other = create_community(name="外社区", slug="outside")
+    other = set_up_community(name="外社区", slug="outside")
     Grid.objects.create(community=other, code="X", name="X")
     with pytest.raises(ValidationError):
         services.submit_request(

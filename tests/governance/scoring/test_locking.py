@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from community import roles
+from accounts import roles
 from governance import scoring, work
 from governance.models import Indicator, LockedChange, MonthlyScore, WeeklyTask, WorkLog
 

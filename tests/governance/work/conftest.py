@@ -6,10 +6,10 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from community import roles
-from community.models import StaffProfile
-from community.services import create_community
+from accounts import roles
+from accounts.models import StaffProfile
 from governance.models import StarMember, WeeklyTask, WorkLog
+from governance.services.setup import set_up_community
 
 
 def bind(user, community):
@@ -25,7 +25,7 @@ def stars(community):
 
 @pytest.fixture
 def other_community(db):
-    return create_community(name="星光社区", slug="xingguang")
+    return set_up_community(name="星光社区", slug="xingguang")
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """The back office's base ModelAdmin: every list, form, choice and autocomplete is scoped.
 
-Subclass CommunityScopedAdmin for any model registered with community.access.register_scope:
+Subclass CommunityScopedAdmin for any model registered with accounts.access.register_scope:
 rows of other communities (and, for grid workers, other grids) are invisible and answer 404;
 foreign-key choices are limited the same way; a new row gets the editor's community.
 """
@@ -17,7 +17,7 @@ from django.db import connection
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from community.access import SCOPES, home_community, scoped
+from accounts.access import SCOPES, home_community, scoped
 
 VERSION_FIELD = "record_version"
 

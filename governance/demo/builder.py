@@ -29,7 +29,7 @@ from django.db import transaction
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
-from community import audit
+from accounts.models import StaffProfile
 from community.models import (
     Building,
     CareTag,
@@ -41,13 +41,15 @@ from community.models import (
     PartyMember,
     Resident,
     ResidentTag,
-    StaffProfile,
     Unit,
     Visit,
     VolunteerService,
 )
-from community.services import create_community, ensure_care_tags, ensure_stars
+from community.services import ensure_care_tags
 from community.validators import id_number_check_character
+from governance.services.setup import set_up_community
+from governance.services.stars import ensure_stars
+from privacy import audit
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 DEMO_SPEC = FIXTURES / "demo.toml"
@@ -81,7 +83,7 @@ def read_spec(spec_path: Path = DEMO_SPEC) -> dict:
     return spec
 
 
-# Not audited (community.audit.suppressed): the demo is fictional data that a command with no
+# Not audited (privacy.audit.suppressed): the demo is fictional data that a command with no
 # user and no address writes in one go, tens of thousands of rows that fixtures/ re-creates
 # identically. Auditing it would bury the first real actions under rows "created by nobody";
 # the trail starts with the people who use the portal (their logins are audited as usual).
@@ -92,7 +94,7 @@ def load_demo(*, spec_path: Path = DEMO_SPEC) -> DemoResult:
     info = spec["community"]
     community = Community.objects.filter(slug=info["slug"]).first()
     if community is None:
-        community = create_community(
+        community = set_up_community(
             name=info["name"],
             slug=info["slug"],
             regiment=info.get("regiment", ""),

@@ -3,7 +3,7 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from community.demo import load_demo
+from governance.demo.builder import load_demo
 
 
 class Command(BaseCommand):

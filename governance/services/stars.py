@@ -1,5 +1,8 @@
 """The six stars every community starts with (DESIGN §1). Names stay editable data."""
 
+from django.db import transaction
+
+from community.models import Community
 from governance.models import Star
 
 DEFAULT_STARS = [
@@ -46,3 +49,25 @@ DEFAULT_STARS = [
         "Pairing assistance, unity activities, model family and neighbour selections",
     ),
 ]
+
+
+@transaction.atomic
+def ensure_stars(*, community: Community) -> list[Star]:
+    """Give the community any of the six default stars it lacks; existing stars are kept."""
+    existing = set(Star.objects.filter(community=community).values_list("code", flat=True))
+    Star.objects.bulk_create(
+        Star(
+            community=community,
+            code=code,
+            name=name,
+            name_en=name_en,
+            description=description,
+            description_en=description_en,
+            order=order,
+        )
+        for order, (code, name, name_en, description, description_en) in enumerate(
+            DEFAULT_STARS, start=1
+        )
+        if code not in existing
+    )
+    return list(Star.objects.filter(community=community))

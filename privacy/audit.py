@@ -2,13 +2,13 @@
 import of personal data (through AccessLog, which stays the registry's own log), per login,
 failed login, lockout and logout, and per refused request (403).
 
-Actor and IP come from the request being served (community.middleware.current_request);
+Actor and IP come from the request being served (privacy.context.current_request);
 commands and shells leave them blank. Records holding personal data (a model with an
 encrypted field, or one listed in PERSONAL_MODELS) keep only the names of the changed fields,
-never values; the logs pass through community.logmask.MaskingFilter (ID and phone numbers).
+never values; the logs pass through privacy.logmask.MaskingFilter (ID and phone numbers).
 
 Bulk writes send no signals: every audited model's default manager is therefore built on
-community.auditing_queryset.AuditedQuerySet, whose update(), bulk_create() and bulk_update()
+privacy.auditing_queryset.AuditedQuerySet, whose update(), bulk_create() and bulk_update()
 write one row per record touched, in one INSERT per batch (record_update, record_created,
 record_bulk_updated below). Many-to-many add/remove/clear come through m2m_changed, with the
 related ids. A code path that writes its own audit rows (the registry import's "import" rows)
@@ -33,17 +33,17 @@ from django.db.models import F, Model
 from django.db.models.signals import m2m_changed, post_delete, post_init, post_save
 from django.utils import timezone
 
-from community.crypto import EncryptedTextField
-from community.middleware import current_request, valid_ip
+from privacy.context import current_request, request_ip, valid_ip
+from privacy.crypto import EncryptedTextField
 
-AUDITED_APPS = ("community", "governance")
+AUDITED_APPS = ("accounts", "community", "governance")
 # Models with personal data but no encrypted field (free text about people).
 PERSONAL_MODELS = {"community.resident", "community.visit", "community.partymember"}
 SENSITIVE_NAMES = re.compile(r"id_number|phone|ethnicity|birth|password|token|secret|hash")
 MASK = "***"
 # Not domain records, so not audited: the trail itself, the personal-data access log (its rows
 # join the trail through _access_logged), and the per-year reference counter (a sequence).
-NOT_AUDITED = {"community.auditevent", "community.accesslog", "governance.referencecounter"}
+NOT_AUDITED = {"governance.referencecounter"}
 
 _fields: dict[type, list[str]] = {}
 _personal: dict[type, bool] = {}
@@ -80,14 +80,14 @@ def _context():
     if request is None:
         return None, "", None
     user = getattr(request, "user", None)
-    ip = getattr(request, "client_ip", None) or request.META.get("REMOTE_ADDR") or None
+    ip = request_ip(request)
     if user is not None and user.is_authenticated:
         return user, user.get_username(), ip
     return None, "", ip
 
 
 def _event(action, *, model="", object_id="", object_repr="", changes=None, community_id=None):
-    from community.models import AuditEvent
+    from privacy.models import AuditEvent
 
     actor, actor_name, ip = _context()
     return AuditEvent(
@@ -188,7 +188,7 @@ def _access_logged(sender, instance, created, raw=False, **kwargs):
     import adds one row per imported record."""
     if not created or raw:
         return
-    from community.models import AuditEvent
+    from privacy.models import AuditEvent
 
     event = _event(
         instance.action,
@@ -212,7 +212,7 @@ def _access_logged(sender, instance, created, raw=False, **kwargs):
 
 def record_bulk(action, *, model, object_ids, community_id=None, changes=None):
     """One audit row per record touched by a bulk operation, in one INSERT per 1000."""
-    from community.models import AuditEvent
+    from privacy.models import AuditEvent
 
     label = model if isinstance(model, str) else _label(model)
     AuditEvent.objects.bulk_create(
@@ -224,7 +224,7 @@ def record_bulk(action, *, model, object_ids, community_id=None, changes=None):
     )
 
 
-# -- bulk writes (community.auditing_queryset) and many-to-many changes --------------------------
+# -- bulk writes (privacy.auditing_queryset) and many-to-many changes --------------------------
 
 BATCH = 1000
 # The trail's columns a bulk write fills: the same for every row of one write, then per row.
@@ -235,7 +235,7 @@ _community_lookups: dict[type, str | None] = {}
 
 def _shared(action: str, model, connection) -> list:
     """The values every row of one bulk write shares, ready for the database."""
-    from community.models import AuditEvent
+    from privacy.models import AuditEvent
 
     actor, actor_name, ip = _context()
     values = [
@@ -261,7 +261,7 @@ def _write(action: str, model, rows, *, via: str) -> None:
     per row (and show personal data). Written in SQL directly: Django's bulk_create() spends
     more time preparing the rows than the database spends writing them.
     """
-    from community.models import AuditEvent
+    from privacy.models import AuditEvent
 
     if not rows:
         return
@@ -294,9 +294,9 @@ def _write(action: str, model, rows, *, via: str) -> None:
 
 def _community_lookup(model) -> str | None:
     """How a query reaches a record's community: its own column, else the path the model
-    registered for scoping (community.access), else nothing."""
+    registered for scoping (accounts.access), else nothing."""
     if model not in _community_lookups:
-        from community.access import SCOPES
+        from accounts.access import SCOPES
 
         own = any(f.attname == "community_id" for f in model._meta.concrete_fields)
         paths = SCOPES.get(model)
@@ -312,7 +312,7 @@ def record_update(queryset, values: dict, *, using: str) -> None:
     One statement, INSERT INTO the trail SELECT from the queryset itself: the ids and
     communities never travel to Python, whatever the number of rows.
     """
-    from community.models import AuditEvent
+    from privacy.models import AuditEvent
 
     model = queryset.model
     changes = {}
@@ -456,9 +456,7 @@ def _logged_in(sender, request, user, **kwargs):
         event = _event("login", community_id=_community_of(user))
         event.actor, event.actor_name = user, user.get_username()
         if request is not None:
-            from community.middleware import client_ip
-
-            event.ip = _ip(client_ip(request))
+            event.ip = request_ip(request)
         event.save()
     finally:
         current_request.reset(token)
@@ -476,9 +474,7 @@ def _login_failed(sender, credentials, request=None, **kwargs):
     event = _event("login_failed")
     event.actor_name = str(credentials.get("username", ""))[:150]
     if request is not None:
-        from community.middleware import client_ip
-
-        event.ip = _ip(client_ip(request))
+        event.ip = request_ip(request)
     event.save()
 
 
@@ -493,7 +489,7 @@ def connect():
     """Called from CommunityConfig.ready(): all models are loaded by then."""
     from axes.signals import user_locked_out
 
-    from community.models import AccessLog
+    from privacy.models import AccessLog
 
     for app_label in AUDITED_APPS:
         for model in apps.get_app_config(app_label).get_models():

@@ -3,7 +3,7 @@
 - EncryptedTextField stores Fernet ciphertext; Python code sees plain text.
 - blind_index() is a keyed hash (HMAC-SHA256) for exact lookup and uniqueness without
   decrypting: store it beside the ciphertext in an indexed column.
-- mask_id_number() / mask_phone() give the masked forms shown everywhere by default.
+- The masked forms shown everywhere by default are privacy.masks'.
 
 Both keys are derived from FIELD_ENCRYPTION_KEY (environment); rotating it needs a
 re-encryption migration, which is why the derivation is versioned ("v1").
@@ -70,21 +70,3 @@ class EncryptedTextField(models.TextField):
         if value in (None, ""):
             return value
         return encrypt(value)
-
-
-def mask_id_number(value: str) -> str:
-    """650***********1234: the first 3 and last 4 characters."""
-    if not value:
-        return ""
-    if len(value) <= 7:
-        return "*" * len(value)
-    return value[:3] + "*" * (len(value) - 7) + value[-4:]
-
-
-def mask_phone(value: str) -> str:
-    """138****1234."""
-    if not value:
-        return ""
-    if len(value) <= 7:
-        return "*" * len(value)
-    return value[:3] + "*" * (len(value) - 7) + value[-4:]

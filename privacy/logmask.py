@@ -4,15 +4,8 @@ Kept free of Django imports: the LOGGING setting loads it while settings are bei
 """
 
 import logging
-import re
 
-ID_NUMBER = re.compile(r"(?<![0-9])(\d{6})\d{8}(\d{3}[0-9Xx])(?![0-9])")
-MOBILE = re.compile(r"(?<![0-9])(1[3-9]\d)\d{4}(\d{4})(?![0-9])")
-
-
-def mask_text(text: str) -> str:
-    text = ID_NUMBER.sub(r"\1********\2", text)
-    return MOBILE.sub(r"\1****\2", text)
+from privacy.masks import mask_text
 
 
 class MaskingFilter(logging.Filter):

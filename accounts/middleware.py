@@ -5,8 +5,6 @@ client_ip() is the ONE place that decides who the client is: the rate limits, dj
 and the audit trail all call it.
 """
 
-import contextvars
-import ipaddress
 import time
 
 from django.conf import settings
@@ -14,8 +12,9 @@ from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.urls import reverse
 
-# The request being served, for the audit trail (signals have no request argument).
-current_request: contextvars.ContextVar = contextvars.ContextVar("hx_request", default=None)
+from privacy import audit
+from privacy.context import current_request, valid_ip
+
 SEEN_KEY = "hx_last_seen"  # session: time of the staff member's last request
 
 
@@ -40,14 +39,6 @@ def client_ip(request) -> str | None:
     return candidate if valid_ip(candidate) else remote
 
 
-def valid_ip(value) -> bool:
-    try:
-        ipaddress.ip_address(value)
-    except ValueError:
-        return False
-    return True
-
-
 class SecurityMiddleware:
     """After AuthenticationMiddleware: sets the audit context, records refused requests (403),
     logs staff out after STAFF_IDLE_TIMEOUT seconds without a request, and sends staff who
@@ -64,8 +55,6 @@ class SecurityMiddleware:
             if response is None:
                 response = self.get_response(request)
             if response.status_code == 403:
-                from community import audit
-
                 audit.record_denied(request)
             return response
         finally:
@@ -75,7 +64,7 @@ class SecurityMiddleware:
 
     def _idle_timeout(self, request):
         """The last request's time lives in the session (shared by every worker); it is
-        written at most once a minute, and set at login (community.two_factor)."""
+        written at most once a minute, and set at login (accounts.two_factor)."""
         user = request.user
         if not (user.is_authenticated and user.is_staff):
             return None
@@ -94,8 +83,8 @@ class SecurityMiddleware:
         """Staff who owe a second factor (an enrolled device, or their community's rule, which
         applies from the request after the secretary sets it) reach only the code page, the
         login and logout pages, the language switch and static files. Anonymous visitors and
-        staff who owe nothing pay no query here (community.two_factor)."""
-        from community.two_factor import allowed_before_second_factor, second_factor_due
+        staff who owe nothing pay no query here (accounts.two_factor)."""
+        from accounts.two_factor import allowed_before_second_factor, second_factor_due
 
         if not second_factor_due(request):
             return None

@@ -17,7 +17,7 @@ from django.templatetags.static import static
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.defaults import server_error as default_server_error
 
-logger = logging.getLogger("community.errors")
+logger = logging.getLogger("config.errors")
 
 
 def _is_disk_full(exc) -> bool:

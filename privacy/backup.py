@@ -1,7 +1,7 @@
 """Backups that are consistent while the site is in use, encrypted at rest, and their restore.
 
 A backup is a folder holding three files, each encrypted and authenticated with the backup key
-(AES-256-GCM in 1 MiB chunks, community/backup_crypto.py):
+(AES-256-GCM in 1 MiB chunks, privacy/backup_crypto.py):
 - db.sqlite3.enc (SQLite's online backup API, page by page, never a file copy of a live
   database) or db.dump.enc (pg_dump's custom format, taken in the same snapshot as the row
   counts, streamed from pg_dump into the encryption: no plaintext copy on disk);
@@ -34,7 +34,7 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from community.backup_crypto import (
+from privacy.backup_crypto import (
     BackupCryptoError,
     EncryptingWriter,
     decrypt_to,

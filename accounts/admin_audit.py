@@ -9,8 +9,8 @@ from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
-from community.admin_base import CommunityScopedAdmin
-from community.models import AuditEvent
+from accounts.admin_base import CommunityScopedAdmin
+from privacy.models import AuditEvent
 
 
 @admin.register(AuditEvent)

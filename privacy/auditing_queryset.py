@@ -1,4 +1,4 @@
-"""The audited QuerySet: bulk writes of domain records join the audit trail (community/audit.py).
+"""The audited QuerySet: bulk writes of domain records join the audit trail (privacy/audit.py).
 
 save() and delete() are audited by signals; QuerySet.update(), bulk_create() and bulk_update()
 send none. Every audited model's default manager is built on AuditedQuerySet
@@ -22,7 +22,7 @@ updated without its audit row, or audited without being updated.
 
 from django.db import models, router, transaction
 
-from community import audit
+from privacy import audit
 
 
 class AuditedQuerySet(models.QuerySet):

@@ -15,7 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 from django.utils.translation import gettext as _
 
-from community.backup import BackupError, restore_backup
+from privacy.backup import BackupError, restore_backup
 
 
 class Command(BaseCommand):

@@ -24,10 +24,7 @@ from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from community import audit
-from community.crypto import blind_index, encrypt, mask_id_number, mask_phone
 from community.models import Building, Community, Compound, Grid, Household, Resident, Unit
-from community.services import create_community
 from community.validators import id_number_check_character
 from governance.models import (
     Notice,
@@ -37,6 +34,10 @@ from governance.models import (
     WorkLog,
 )
 from governance.requests import format_reference, phone_index
+from governance.services.setup import set_up_community
+from privacy import audit
+from privacy.crypto import blind_index, encrypt
+from privacy.masks import mask_id_number, mask_phone
 
 BATCH = 20_000
 SURNAMES = (
@@ -133,7 +134,7 @@ def _mobile(rng: random.Random, n: int) -> str:
     return f"1{rng.choice('3589')}{n:09d}"
 
 
-# Benchmark data, nobody's work: not audited (community.audit.suppressed). Most tables are
+# Benchmark data, nobody's work: not audited (privacy.audit.suppressed). Most tables are
 # written with raw COPY/INSERT, which no audit would see anyway.
 @audit.suppressed()
 def generate(
@@ -157,7 +158,7 @@ def generate(
     per_building = UNITS_PER_BUILDING * HOUSEHOLDS_PER_UNIT
     with transaction.atomic():
         for i in range(sizes.communities):
-            community = create_community(
+            community = set_up_community(
                 name=f"规模社区{i + 1:02d}",
                 slug=f"{prefix}-{i + 1:02d}",
                 regiment="第一团",

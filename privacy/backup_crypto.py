@@ -1,4 +1,4 @@
-"""Encryption at rest of the backup files (community/backup.py): AES-256-GCM, streamed in chunks.
+"""Encryption at rest of the backup files (privacy/backup.py): AES-256-GCM, streamed in chunks.
 
 One encrypted file is
 
@@ -66,7 +66,7 @@ def backup_key() -> tuple[bytes, int]:
     field_key = settings.FIELD_ENCRYPTION_KEY
     if not field_key:
         raise ImproperlyConfigured("Set BACKUP_ENCRYPTION_KEY or FIELD_ENCRYPTION_KEY.")
-    # A label of its own: the field encryption (community/crypto.py) never uses this key.
+    # A label of its own: the field encryption (privacy/crypto.py) never uses this key.
     return _hkdf(field_key.encode(), info=b"hongxing/backup-key-from-field-key/v1"), (
         KEY_FROM_FIELD_KEY
     )

@@ -8,8 +8,7 @@
 
 from django.db.models import Q, QuerySet
 
-from community import roles
-from community.models import Community, Grid
+from accounts import roles
 
 WIDE_ROLES = {roles.SECRETARY, roles.STAFF, roles.STAR_MEMBER}
 
@@ -42,7 +41,7 @@ def community_ids(user) -> list[int] | None:
     return user._community_ids
 
 
-def home_community(user) -> Community | None:
+def home_community(user):
     """The one community a staff member works in (None for superusers and viewers)."""
     profile = getattr(user, "staff_profile", None)
     return profile.community if profile is not None else None
@@ -55,9 +54,7 @@ def grid_ids(user) -> list[int] | None:
     if _role_names(user) & WIDE_ROLES:
         return None
     if not hasattr(user, "_grid_ids"):
-        user._grid_ids = list(
-            Grid.objects.filter(memberships__user=user).values_list("id", flat=True)
-        )
+        user._grid_ids = list(user.grid_memberships.values_list("grid_id", flat=True))
     return user._grid_ids
 
 

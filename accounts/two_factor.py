@@ -3,7 +3,7 @@
 A staff member who enrolled a device must enter a code after each login; when the secretary
 makes it mandatory for the community (Community.require_two_factor), everybody there must
 enrol, from their very next request on, even in a session opened before the change
-(community.middleware.SecurityMiddleware sends them to /account/two-factor/).
+(accounts.middleware.SecurityMiddleware sends them to /account/two-factor/).
 
 No page pays a query for it:
 - whether the account had an enrolled device is looked up once, at login, and kept in the
@@ -37,9 +37,9 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from community import roles
-from community.access import has_role, home_community
-from community.middleware import SEEN_KEY
+from accounts import roles
+from accounts.access import has_role, home_community
+from accounts.middleware import SEEN_KEY
 
 # Session: True when the account had an enrolled device at login. (The key's name is older
 # than its meaning; a session of an earlier version holding True stays asked for its code.)

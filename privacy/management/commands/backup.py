@@ -1,5 +1,5 @@
 """manage.py backup [--output DIR]: a consistent, encrypted copy of the database and the media
-files while the site keeps running (community/backup.py); prints the backup folder."""
+files while the site keeps running (privacy/backup.py); prints the backup folder."""
 
 from pathlib import Path
 
@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from community.backup import BackupError, make_backup
+from privacy.backup import BackupError, make_backup
 
 
 class Command(BaseCommand):
