@@ -10,11 +10,11 @@ The ledger gets --rows entries of one community spread over --months months (a f
 joint work of two stars), plus weekly tasks, veto events and a hand-entered value. Then, for
 the middle month, it times
 
-- sql:          governance.scoring.calculate() as the app runs it (one grouped query on the
+- sql:          governance.services.scoring.calculate() as the app runs it (one grouped query on the
                 indexed date range for the whole ledger month),
 - truncmonth:   the same aggregation filtered by TruncMonth(date) = month instead of a range,
 - python-orm:   calculate() fed by a plain Python loop over the month's WorkLog objects and
-                their stars (governance.scoring.ledger_figures_python),
+                their stars (governance.services.scoring.ledger_figures_python),
 - python-rows:  calculate() fed by a Python loop over (star, kind, figures) tuples, the
                 leanest loop there is,
 
@@ -302,8 +302,8 @@ def setup(rows: int, month_count: int, seed: int, regenerate: bool = False):
 
 def rows_loop(*, community, start, end) -> dict:
     """A Python loop over plain (star, kind, figures) tuples of the month's link rows."""
-    from governance import scoring
     from governance.models import WorkLog
+    from governance.services import scoring
 
     figures: dict = {}
     rows = (
@@ -335,8 +335,8 @@ def truncmonth_figures(*, community, start, end) -> dict:
     from django.db.models import Count, Sum
     from django.db.models.functions import TruncMonth
 
-    from governance import scoring
     from governance.models import WorkLog
+    from governance.services import scoring
 
     rows = (
         WorkLog.stars.through.objects.annotate(month=TruncMonth("worklog__date"))
@@ -401,9 +401,9 @@ def main():
     from django.db import connection
     from django.db.models import Count
 
-    from governance import scoring
     from governance.models import WorkLog
-    from governance.work import next_month
+    from governance.services import scoring
+    from governance.services.ledger import next_month
 
     call_command("migrate", verbosity=0)
     community = setup(args.rows, args.months, args.seed, args.regenerate)

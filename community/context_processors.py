@@ -3,7 +3,8 @@ from django.utils.functional import SimpleLazyObject
 from community.queries import community_for_request
 from community.views import ELDER_COOKIE
 
-# A page rendered for the page cache (governance.caching.cached_page) carries this instead of
+# A page rendered for the page cache (governance.queries.caching.cached_page) carries this instead
+# of
 # the CSRF token; the token of each visitor replaces it when the page is served. Only letters,
 # digits and dashes, so HTML escaping leaves it alone, and a real token (letters and digits
 # only) can never contain it.
@@ -16,7 +17,7 @@ def portal(request):
     return {
         "portal_community": SimpleLazyObject(lambda: community_for_request(request)),
         "elder_mode": request.COOKIES.get(ELDER_COOKIE) == "1",
-        # A page rendered for governance.caching.cached_page gets a placeholder token.
+        # A page rendered for governance.queries.caching.cached_page gets a placeholder token.
         **(
             {"csrf_token": CSRF_PLACEHOLDER}
             if getattr(request, PAGE_CACHE_ATTRIBUTE, False)

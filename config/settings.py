@@ -137,7 +137,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 
 # Cache (rate limits, the public pages' content): Redis when REDIS_URL is set (shared by all
-# workers), otherwise each process's own memory (governance/caching.py explains what that means).
+# workers), otherwise each process's own memory (governance/queries/caching.py explains what that
+# means).
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHES = {
     "default": (
@@ -264,7 +265,7 @@ AXES_VERBOSE = False
 OTP_TOTP_ISSUER = "红星社区"
 
 # Uploads: at most 10 files per request, 5 MB of form fields (photos: 8 MB and 30 Mpx each,
-# governance/images.py); spreadsheets: community/uploads.py (size, zip bombs), resources (rows).
+# privacy/images.py); spreadsheets: community/uploads.py (size, zip bombs), resources (rows).
 DATA_UPLOAD_MAX_NUMBER_FILES = env_int("DATA_UPLOAD_MAX_NUMBER_FILES", 10)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

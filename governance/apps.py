@@ -40,9 +40,9 @@ class GovernanceConfig(AppConfig):
         access.register_scope(QuarterlyAssessment, community="community")
 
         # Requests and disputes (issue 5); the metrics module registers its rate sources.
-        from governance import metrics  # noqa: F401
         from governance.models import disputes as dispute_models
         from governance.models import requests as request_models
+        from governance.queries import metrics  # noqa: F401
 
         for model, community, grid in [
             (request_models.ServiceRequest, "community", "grid"),
@@ -58,13 +58,13 @@ class GovernanceConfig(AppConfig):
 
         # Notices, projects, council, unity, honours and welfare (issue 6); the unity
         # module registers the pairing_contact rate source.
-        from governance import unity  # noqa: F401
         from governance.models import council as council_models
         from governance.models import honours as honour_models
         from governance.models import notices as notice_models
         from governance.models import projects as project_models
         from governance.models import unity as unity_models
         from governance.models import welfare as welfare_models
+        from governance.services import unity  # noqa: F401
 
         household_grid = "household__building__grid"
         for model, community, grid in [
@@ -101,6 +101,6 @@ class GovernanceConfig(AppConfig):
             access.register_scope(model, community=community, grid=grid)
 
         # The cached public pages follow the records they show (issue 9).
-        from governance import caching
+        from governance.queries import caching
 
         caching.connect()

@@ -5,7 +5,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_base import CommunityScopedAdmin, ScopedInlineMixin
-from governance import council as council_services
 from governance.admin._people import PeopleFieldsMixin
 from governance.forms.council import CouncilMeetingForm, MotionForm, VoteFormSet
 from governance.models import (
@@ -17,6 +16,7 @@ from governance.models import (
     MotionOption,
     Vote,
 )
+from governance.services import council as council_services
 from privacy.masks import mask_phone
 
 

@@ -5,9 +5,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_base import CommunityScopedAdmin, ScopedInlineMixin
-from governance import honours as honour_services
 from governance.admin._people import PeopleFieldsMixin
 from governance.models import HonourCampaign, Nomination, NominationObjection
+from governance.services import honours as honour_services
 from privacy.masks import mask_phone
 
 

@@ -4,8 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts.admin_base import CommunityScopedAdmin, ScopedInlineMixin
-from governance import notices as notice_services
 from governance.models import Notice, NoticeAttachment
+from governance.services import notices as notice_services
 
 
 class NoticeAttachmentInline(ScopedInlineMixin, admin.TabularInline):

@@ -1,7 +1,7 @@
 """The back office for residents' requests: queues, the workflow actions, the calendar, figures.
 
 Queues are changelist filters (new, mine, overdue, open; by grid, by star). The change page is
-read-only: every change goes through an action (a service in governance/requests.py) that
+read-only: every change goes through an action (a service in governance/services/requests.py) that
 writes an event with the actor and the time.
 """
 
@@ -27,8 +27,6 @@ from accounts.paginator import EstimatedCountPaginator
 from community.models import Grid
 from community.queries import public_community
 from community.search_privacy import FindByPhoneForm, NoFullNumberInUrlMixin
-from governance import metrics
-from governance import requests as services
 from governance.forms import requests as forms
 from governance.models import Star, StarMember
 from governance.models.requests import (
@@ -38,6 +36,8 @@ from governance.models.requests import (
     RequestPhoto,
     ServiceRequest,
 )
+from governance.queries import metrics
+from governance.services import requests as services
 
 Status = ServiceRequest.Status
 

@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.access import home_community
 from accounts.admin_base import CommunityScopedAdmin
-from governance import scoring, work
 from governance.admin.work import ServiceSavedAdmin
 from governance.forms.scoring import IndicatorForm, ManualValueForm, VetoEventForm
 from governance.models import (
@@ -22,6 +21,8 @@ from governance.models import (
     ScoringRule,
     VetoEvent,
 )
+from governance.services import ledger as work
+from governance.services import scoring
 
 
 @admin.register(ScoringRule)

@@ -4,9 +4,9 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_base import CommunityScopedAdmin, ScopedInlineMixin
-from governance import welfare as welfare_services
 from governance.admin._people import PeopleFieldsMixin
 from governance.models import Enrollment, JobPlacement, Relief, TrainingCourse
+from governance.services import welfare as welfare_services
 
 
 class EnrollmentInline(PeopleFieldsMixin, ScopedInlineMixin, admin.TabularInline):

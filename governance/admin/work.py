@@ -1,6 +1,7 @@
 """Back office of the work ledger (台账), the star teams and the weekly dispatch (周调度).
 
-Saving goes through governance/work.py: members keep their own star's records, and a record of
+Saving goes through governance/services/ledger.py: members keep their own star's records, and a
+record of
 a locked month needs the secretary and a reason (logged; the score is marked stale).
 """
 
@@ -14,7 +15,6 @@ from django.utils.translation import ngettext
 from accounts.access import community_ids, home_community, scoped
 from accounts.admin_base import CommunityScopedAdmin, ScopedInlineMixin
 from accounts.paginator import EstimatedCountPaginator
-from governance import work
 from governance.forms.work import (
     WeeklyTaskForm,
     WorkLogAttachmentForm,
@@ -29,6 +29,7 @@ from governance.models import (
     WorkLogAttachment,
     WorkLogPhoto,
 )
+from governance.services import ledger as work
 
 
 class ServiceSavedAdmin(CommunityScopedAdmin):

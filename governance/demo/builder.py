@@ -560,8 +560,8 @@ class _Builder:
         )
 
     def build_ledger(self) -> None:
-        from governance.images import clean_photo, make_thumbnail
         from governance.models import WorkLog, WorkLogPhoto
+        from privacy.images import clean_photo, make_thumbnail
 
         entries, entry_stars, photo_flags = [], [], []
         for block in self.year_spec.get("ledger", []):
@@ -655,7 +655,7 @@ class _Builder:
             RequestEvent,
             ServiceRequest,
         )
-        from governance.requests import phone_index
+        from governance.services.requests import phone_index
 
         spec = self.year_spec["requests"]
         categories = {c.name: c for c in RequestCategory.objects.all()}
@@ -1199,8 +1199,8 @@ class _Builder:
 
     def build_scores(self) -> None:
         """Let the scoring engine compute, the secretary review and lock, and assess 2024."""
-        from governance import scoring
         from governance.models import Indicator
+        from governance.services import scoring
 
         spec = self.year_spec.get("scoring", {})
         scoring.ensure_default_indicators(community=self.community)

@@ -33,7 +33,7 @@ from governance.models import (
     ServiceRequest,
     WorkLog,
 )
-from governance.requests import format_reference, phone_index
+from governance.services.requests import format_reference, phone_index
 from governance.services.setup import set_up_community
 from privacy import audit
 from privacy.crypto import blind_index, encrypt

@@ -3,8 +3,8 @@ from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
-from governance import council as council_services
 from governance.models import CouncilMeeting, CouncilMember, Motion
+from governance.services import council as council_services
 
 
 class CouncilMeetingForm(forms.ModelForm):

@@ -1,8 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from governance.images import clean_photo, make_thumbnail
 from governance.models import Contract, MilestonePhoto
+from privacy.images import clean_photo, make_thumbnail
 
 
 class MilestonePhotoForm(forms.ModelForm):

@@ -10,10 +10,10 @@ from django.utils.translation import gettext_lazy as _
 
 from community.models import Building, Compound, Grid, Unit
 from community.validators import normalize_mobile
-from governance.images import clean_photo
 from governance.models import ServiceRequest, Star
 from governance.models.requests import RequestCategory
-from governance.requests import MAX_PHOTOS, normalise_reference
+from governance.services.requests import MAX_PHOTOS, normalise_reference
+from privacy.images import clean_photo
 
 
 def add_service_error(form, error: ValidationError) -> None:
@@ -30,7 +30,7 @@ class MultiplePhotoInput(forms.ClearableFileInput):
 
 
 class PhotosField(forms.FileField):
-    """Up to MAX_PHOTOS images, each cleaned by governance.images.clean_photo.
+    """Up to MAX_PHOTOS images, each cleaned by privacy.images.clean_photo.
 
     cleaned_data holds the re-encoded ContentFiles; nothing is written to storage here.
     """

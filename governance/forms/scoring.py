@@ -6,8 +6,8 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from governance.indicators import RATE_SOURCES
 from governance.models import Indicator, ManualValue, MonthlyScore, VetoEvent, WorkLog
+from governance.queries.indicators import RATE_SOURCES
 
 REASON_FIELD_HELP = _(
     "Only for a month whose scores are locked: why it changes (the party secretary only)."

@@ -1,6 +1,7 @@
 """Forms of the work ledger and the weekly dispatch (the back office uses them): validation only.
 
-The rules that need other rows (own star, locked months) are the services' (governance/work.py);
+The rules that need other rows (own star, locked months) are the services'
+(governance/services/ledger.py);
 these forms ask the services before saving so that the editor sees the error on the form.
 """
 
@@ -9,9 +10,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
-from governance import work
-from governance.images import clean_photo
 from governance.models import WeeklyTask, WorkLog, WorkLogAttachment, WorkLogPhoto
+from governance.services import ledger as work
+from privacy.images import clean_photo
 
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 

@@ -1,7 +1,7 @@
 """Yearly honours (好家庭/好邻居/好楼栋/好单元): nominations, review, public notice, winners.
 
 The rules (notice period of at least five days, objections settled before winners are
-confirmed) live in governance/honours.py.
+confirmed) live in governance/services/honours.py.
 """
 
 from django.conf import settings

@@ -122,7 +122,7 @@ class Notice(models.Model):
 
     @property
     def body_html(self) -> str:
-        from governance.notices import render_markdown
+        from governance.services.notices import render_markdown
 
         return render_markdown(self.body)
 

@@ -1,6 +1,6 @@
 """Livelihood projects (民生项目): budget lines, contracts and payments, milestones, inspections.
 
-Figures (spent against budget, variance) are computed in SQL by governance/projects.py.
+Figures (spent against budget, variance) are computed in SQL by governance/services/projects.py.
 """
 
 from decimal import Decimal
@@ -198,7 +198,7 @@ class Milestone(models.Model):
 
 
 class MilestonePhoto(models.Model):
-    """A before or after photo; cleaned by governance.images (re-encoded, EXIF removed)."""
+    """A before or after photo; cleaned by privacy.images (re-encoded, EXIF removed)."""
 
     class Stage(models.TextChoices):
         BEFORE = "before", _("Before")

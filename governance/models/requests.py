@@ -1,7 +1,8 @@
 """Residents' requests (诉求): categories, the request with its append-only events and photos,
 the working-day calendar and the per-community, per-year reference counter.
 
-The lifecycle (DESIGN §3) lives in governance/requests.py; these are fields and query shapes.
+The lifecycle (DESIGN §3) lives in governance/services/requests.py; these are fields and query
+shapes.
 """
 
 import datetime

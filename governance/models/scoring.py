@@ -1,6 +1,6 @@
 """Monthly scores (月评比) and the quarterly assessment (季考核) of the six stars.
 
-The arithmetic lives in governance/scoring.py; these tables hold its inputs (indicators,
+The arithmetic lives in governance/services/scoring.py; these tables hold its inputs (indicators,
 manual values, veto events, the scoring rule) and its explained results.
 """
 

@@ -1,7 +1,7 @@
 """Ethnic unity (民族团结): pairing assistance (民族结对帮扶) and its contacts.
 
 Unity activities are work-ledger entries (WorkLog) of the unity star; pairings are here.
-The contact-rate metric (pairing_contact) lives in governance/unity.py.
+The contact-rate metric (pairing_contact) lives in governance/services/unity.py.
 """
 
 from django.conf import settings

@@ -1,7 +1,7 @@
 """The six stars' work: star teams, the work ledger (台账) and the weekly dispatch (周调度).
 
 Rules (who may write which star's records, locked months, carrying tasks over) live in
-governance/work.py; these are the tables and their named queries.
+governance/services/ledger.py; these are the tables and their named queries.
 """
 
 import datetime
@@ -174,7 +174,7 @@ class WorkLog(models.Model):
 
 
 class WorkLogPhoto(models.Model):
-    """A photo of a ledger entry; governance.images cleaned it (re-encoded, EXIF removed)."""
+    """A photo of a ledger entry; privacy.images cleaned it (re-encoded, EXIF removed)."""
 
     worklog = models.ForeignKey(
         WorkLog, on_delete=models.CASCADE, related_name="photos", verbose_name=_("work log entry")

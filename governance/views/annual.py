@@ -4,7 +4,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from governance import annual
+from governance.queries import annual
 from governance.views.dashboard import dashboard_view
 
 FIRST_YEAR = 2000

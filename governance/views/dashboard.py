@@ -1,7 +1,7 @@
 """The secretary's dashboard (/dashboard/): the month's scores, review, locking, the quarter.
 
-Thin views: they authorise, read through governance.dashboard, call the services in
-governance.scoring and render. Staff only, each user sees their own community.
+Thin views: they authorise, read through governance.queries.dashboard, call the services in
+governance.services.scoring and render. Staff only, each user sees their own community.
 """
 
 import datetime
@@ -19,10 +19,11 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import community_ids, home_community
 from community.models import Community
-from governance import dashboard as queries
-from governance import scoring, work
 from governance.forms.scoring import QuarterRemarksForm, ReasonForm, ReviewForm, parse_month
 from governance.models import MonthlyScore, QuarterlyAssessment, Star
+from governance.queries import dashboard as queries
+from governance.services import ledger as work
+from governance.services import scoring
 
 
 def _community_for(request) -> Community | None:

@@ -1,4 +1,4 @@
-"""The residents' public site: thin views over governance.public's read queries."""
+"""The residents' public site: thin views over governance.queries.public's read queries."""
 
 import secrets
 import time
@@ -18,11 +18,11 @@ from django.views.decorators.http import require_POST, require_safe
 
 from accounts.middleware import client_ip
 from community.queries import community_for_request
-from governance import caching, public
-from governance import council as council_services
-from governance import honours as honour_services
 from governance.forms.public import ObjectionForm
 from governance.models import Nomination, Notice, Star
+from governance.queries import caching, public
+from governance.services import council as council_services
+from governance.services import honours as honour_services
 
 PAGE_SIZE = 12
 # Objections per client IP: (attempts, seconds); HX_RATE_LIMITS["objection"] overrides it.
@@ -74,7 +74,7 @@ def home(request):
         # Nothing to cache: a fresh fragment key each time.
         context = {"community": None, "wall": [], "public_version": secrets.token_hex(8)}
         return render(request, "governance/home.html", context)
-    # Cached until a shown record changes (governance.caching): the records and, in the
+    # Cached until a shown record changes (governance.queries.caching): the records and, in the
     # template, their rendered HTML per language; the rest of the page stays per request.
     content = SimpleLazyObject(
         lambda: caching.cached_public(community, "home", lambda: public.home_content(community))
@@ -100,7 +100,7 @@ def notice_list(request):
     if category not in Notice.Category.values:
         category = None
     # The list's HTML is cached per page, category and language until a notice changes
-    # (governance.caching); the page of notices is read only when it is not.
+    # (governance.queries.caching); the page of notices is read only when it is not.
     page = SimpleLazyObject(
         lambda: _page(request, public.public_notices(community, category=category))
     )

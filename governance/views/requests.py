@@ -12,7 +12,7 @@ from accounts.middleware import client_ip
 from accounts.ratelimit import hit_limit
 from community.queries import community_for_request
 from governance.forms.requests import RatingForm, RequestForm, TrackForm, add_service_error
-from governance.requests import (
+from governance.services.requests import (
     can_rate,
     find_for_tracking,
     rate_request,

@@ -10,8 +10,8 @@ from django.contrib.auth.models import Group
 
 from accounts import roles
 from accounts.models import StaffProfile
-from governance import scoring
 from governance.models import Indicator, MonthlyScore, WorkLog
+from governance.services import scoring
 from governance.services.setup import set_up_community
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -1,4 +1,5 @@
-"""A page served whole from the cache (governance.caching.cached_page) works in a real browser:
+"""A page served whole from the cache (governance.queries.caching.cached_page) works in a real
+browser:
 each visitor's forms carry their own CSRF token, so the language and elder-mode switches of a
 cached page post successfully."""
 

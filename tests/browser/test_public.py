@@ -7,8 +7,8 @@ import os
 import pytest
 from django.utils import timezone
 
-from governance import honours as honour_services
 from governance.models import HonourCampaign, Star
+from governance.services import honours as honour_services
 from governance.services.setup import set_up_community
 from tests.factories import (
     BuildingFactory,

@@ -8,8 +8,8 @@ from PIL import Image
 
 from accounts.models import StaffProfile
 from community.models import Building, Compound, Grid
-from governance import requests as services
 from governance.models import RequestCategory, RequestPhoto, ServiceRequest
+from governance.services import requests as services
 from governance.services.setup import set_up_community
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -16,7 +16,7 @@ import pytest
 
 from accounts import roles
 from governance.models import RequestCategory
-from governance.requests import submit_request
+from governance.services.requests import submit_request
 from governance.services.setup import set_up_community
 from tests.factories import (
     BuildingFactory,

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from governance.images import clean_photo, make_thumbnail
+from privacy.images import clean_photo, make_thumbnail
 
 
 def _jpeg_with_gps(size=(64, 48)) -> bytes:

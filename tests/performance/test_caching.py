@@ -13,8 +13,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from governance import notices
 from governance.models import Notice, Project, Star, WorkLog
+from governance.services import notices
 
 pytestmark = pytest.mark.django_db
 
@@ -149,7 +149,7 @@ def test_the_cache_is_local_memory_unless_redis_url_is_set():
     assert engine == "django.contrib.sessions.backends.cached_db"
 
 
-# --- whole pages for visitors without a session (governance.caching.cached_page) ----------
+# --- whole pages for visitors without a session (governance.queries.caching.cached_page) ----------
 
 
 def _token(html):

@@ -25,7 +25,7 @@ from django.utils import timezone
 from community.models import Household, PartyMember, Resident
 from community.search_privacy import NoFullNumberSearchMixin, holds_full_number
 from governance.models import RequestCategory, ServiceRequest
-from governance.requests import submit_request
+from governance.services.requests import submit_request
 from privacy.crypto import EncryptedTextField, blind_index
 from privacy.models import AccessLog, AuditEvent
 from tests.security.conftest import CANARY_ID, CANARY_PHONE

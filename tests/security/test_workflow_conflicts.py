@@ -1,6 +1,7 @@
 """Two staff acting on one resident request (诉求) from pages opened at the same state: the
 first step wins; the second is refused with who changed the request and when, its form comes
-back with what was typed, and nothing is applied twice (governance/requests.py, seen_event).
+back with what was typed, and nothing is applied twice (governance/services/requests.py,
+seen_event).
 
 Disputes are worked on in their ordinary change form: there the record's fingerprint
 (accounts/admin_base.py) covers the mediation sessions and parties too
@@ -17,7 +18,6 @@ from django.db import connection, connections
 from django.test import Client
 from django.utils import translation
 
-from governance import requests as services
 from governance.models import (
     Dispute,
     DisputeParty,
@@ -26,6 +26,7 @@ from governance.models import (
     RequestPhoto,
     ServiceRequest,
 )
+from governance.services import requests as services
 from tests.governance.requests.conftest import (
     category,
     make_request,

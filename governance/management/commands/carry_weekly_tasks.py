@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from community.models import Community
-from governance.work import carry_all_past_weeks
+from governance.services.ledger import carry_all_past_weeks
 
 
 class Command(BaseCommand):

@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from community.models import Community
-from governance.scoring import compute_month
+from governance.services.scoring import compute_month
 
 
 class Command(BaseCommand):

@@ -6,7 +6,7 @@ python manage.py ensure_indicators [--community hongxing]
 from django.core.management.base import BaseCommand, CommandError
 
 from community.models import Community
-from governance.scoring import ensure_default_indicators
+from governance.services.scoring import ensure_default_indicators
 
 
 class Command(BaseCommand):

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 import pytest
 
-from governance.annual import annual_summary
+from governance.queries.annual import annual_summary
 
 pytestmark = pytest.mark.django_db
 

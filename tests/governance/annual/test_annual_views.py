@@ -10,8 +10,8 @@ from openpyxl import load_workbook
 
 from accounts import roles
 from accounts.models import StaffProfile
-from governance.annual import annual_summary
 from governance.models import Project
+from governance.queries.annual import annual_summary
 from governance.services.setup import set_up_community
 
 pytestmark = pytest.mark.django_db

@@ -4,9 +4,9 @@ import datetime as dt
 
 import pytest
 
-from governance import metrics
-from governance.indicators import compute_rate
 from governance.models import Dispute, DisputeParty, LegalConsultation, MediationSession, Star
+from governance.queries import metrics
+from governance.queries.indicators import compute_rate
 from governance.services.setup import set_up_community
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,6 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from PIL import Image
 
-from governance import council as council_services
 from governance.models import (
     BudgetLine,
     Contract,
@@ -26,6 +25,7 @@ from governance.models import (
     WorkLog,
     WorkLogPhoto,
 )
+from governance.services import council as council_services
 from tests.factories import ResidentFactory
 
 # What must never appear on a public page (the canary test looks for each).

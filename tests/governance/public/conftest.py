@@ -7,9 +7,9 @@ from decimal import Decimal
 import pytest
 
 from community.models import CareTag, ResidentTag
-from governance import council as council_services
-from governance import honours as honour_services
 from governance.models import CouncilMember, HonourCampaign, Inspection, Notice, Relief, Star
+from governance.services import council as council_services
+from governance.services import honours as honour_services
 from tests.factories import (
     BuildingFactory,
     CompoundFactory,

@@ -3,8 +3,8 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
-from governance import council as council_services
 from governance.models import CouncilMeeting, Motion, MotionObjection, Notice
+from governance.services import council as council_services
 
 from .builders import TODAY, decide, make_council, make_project
 

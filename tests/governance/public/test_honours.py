@@ -3,8 +3,8 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
-from governance import honours as honour_services
 from governance.models import HonourCampaign, Nomination, NominationObjection, Notice
+from governance.services import honours as honour_services
 from tests.factories import BuildingFactory, HouseholdFactory, ResidentFactory, UnitFactory
 
 from .builders import TODAY

@@ -274,7 +274,7 @@ def test_objection_after_the_notice_is_refused(client, scene, time_machine):
 
 
 def test_honour_roll_during_the_notice_and_after(client, scene, author, time_machine):
-    from governance import honours as honour_services
+    from governance.services import honours as honour_services
 
     html = _html(client.get(reverse("governance:honour-list")))
     assert "欧*" in html and "星光花苑二期3号楼" in html and "热心邻里互助" in html
@@ -299,8 +299,8 @@ def test_honour_roll_during_the_notice_and_after(client, scene, author, time_mac
 
 
 def test_honour_roll_query_count_does_not_grow(client, community, django_assert_num_queries):
-    from governance import honours as honour_services
     from governance.models import HonourCampaign
+    from governance.services import honours as honour_services
     from tests.factories import BuildingFactory, HouseholdFactory, ResidentFactory
 
     campaign = HonourCampaign.objects.create(community=community, year=2024, title="评选")

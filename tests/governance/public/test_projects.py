@@ -4,8 +4,8 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from governance import projects as project_services
 from governance.models import BudgetLine, Contract, Milestone, Payment, Project
+from governance.services import projects as project_services
 
 from .builders import TODAY, jpeg, make_project
 

@@ -6,10 +6,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 
 from community.models import PartyMember
-from governance import unity as unity_services
-from governance import welfare as welfare_services
-from governance.indicators import RATE_SOURCES, compute_rate
 from governance.models import Enrollment, Pairing, Relief, Star, TrainingCourse
+from governance.queries.indicators import RATE_SOURCES, compute_rate
+from governance.services import unity as unity_services
+from governance.services import welfare as welfare_services
 from tests.factories import HouseholdFactory, ResidentFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]

@@ -11,7 +11,7 @@ from PIL import Image
 from accounts.models import StaffProfile
 from community.models import Building, Compound, Grid, GridMember, Unit
 from governance.models import RequestCategory
-from governance.requests import submit_request
+from governance.services.requests import submit_request
 
 GOOD_PHONE = "13812345678"
 

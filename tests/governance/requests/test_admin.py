@@ -4,8 +4,8 @@ from django.contrib.auth.models import Group
 
 from accounts import roles
 from accounts.models import StaffProfile
-from governance import requests as services
 from governance.models import RequestEvent, RequestPhoto, ServiceRequest
+from governance.services import requests as services
 from governance.services.setup import set_up_community
 
 from .conftest import upload

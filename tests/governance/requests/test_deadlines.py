@@ -6,9 +6,9 @@ import time_machine
 from django.core.exceptions import ValidationError
 
 from governance import deadlines
-from governance import requests as services
 from governance.models import CalendarDay
 from governance.models.requests import DeadlineClass
+from governance.services import requests as services
 
 pytestmark = pytest.mark.django_db
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")

@@ -50,7 +50,7 @@ def test_tracking_never_fails_on_arbitrary_text(client, community, reference, la
 
 
 def test_script_in_the_request_is_escaped_for_staff_and_resident(client, make_request, office):
-    from governance import requests as services
+    from governance.services import requests as services
 
     service_request = make_request(
         description=XSS, requester_name="<script>x</script>", place_text=XSS
@@ -78,7 +78,7 @@ def test_script_in_the_request_is_escaped_for_staff_and_resident(client, make_re
 def test_admin_change_page_runs_a_fixed_number_of_queries(
     client, make_request, office, django_assert_num_queries, events
 ):
-    from governance import requests as services
+    from governance.services import requests as services
 
     service_request = make_request()
     if events == 3:

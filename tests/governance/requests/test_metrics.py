@@ -6,9 +6,9 @@ import zoneinfo
 import pytest
 import time_machine
 
-from governance import metrics
-from governance.indicators import RATE_SOURCES, compute_rate
 from governance.models import ServiceRequest, Star
+from governance.queries import metrics
+from governance.queries.indicators import RATE_SOURCES, compute_rate
 from governance.services.setup import set_up_community
 
 pytestmark = pytest.mark.django_db

@@ -5,8 +5,8 @@ import time_machine
 from django.db import connection, connections
 from django.db.utils import IntegrityError
 
-from governance import requests as services
 from governance.models import ReferenceCounter, ServiceRequest
+from governance.services import requests as services
 from governance.services.setup import set_up_community
 
 from .conftest import GOOD_PHONE

@@ -219,8 +219,8 @@ def test_failure_after_photos_were_written_removes_them(
     """A database error after the files were written rolls everything back, files included."""
     from django.db import IntegrityError
 
-    from governance import requests as services
-    from governance.images import clean_photo
+    from governance.services import requests as services
+    from privacy.images import clean_photo
 
     original = services._record
     calls = []

@@ -7,8 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from governance import requests as services
 from governance.models import RequestEvent, ServiceRequest
+from governance.services import requests as services
 
 pytestmark = pytest.mark.django_db
 URL = "/requests/track/"

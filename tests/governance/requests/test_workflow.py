@@ -3,10 +3,10 @@ from django.core.exceptions import ValidationError
 
 from accounts.models import StaffProfile
 from community.models import Grid
-from governance import requests as services
-from governance.images import clean_photo
 from governance.models import RequestEvent, RequestPhoto, ServiceRequest, Star
+from governance.services import requests as services
 from governance.services.setup import set_up_community
+from privacy.images import clean_photo
 
 from .conftest import upload
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from governance.indicators import RATE_SOURCES, rate_source
+from governance.queries.indicators import RATE_SOURCES, rate_source
 from tests.governance.work.conftest import (  # noqa: F401
     bind,
     clerk,

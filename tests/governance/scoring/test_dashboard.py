@@ -9,8 +9,8 @@ import time_machine
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from governance import scoring
 from governance.models import Indicator, MonthlyScore, WorkLog
+from governance.services import scoring
 
 pytestmark = pytest.mark.django_db
 
@@ -103,7 +103,7 @@ def test_the_dashboard_only_shows_the_users_community(
 
 def _grow(community, stars, log, task, months):
     """More data of every kind: ledger entries, overdue tasks, stale scores, months of scores."""
-    from governance.dashboard import months_back
+    from governance.queries.dashboard import months_back
 
     for month in months_back(MAY, months):
         for star in stars.values():
@@ -280,7 +280,7 @@ def test_the_quarter_page(client, community, stars, sec, member):
 def test_satisfaction_is_suggested_from_the_residents_ratings(
     client, community, stars, sec, scored_may
 ):
-    from governance.indicators import RATE_SOURCES, rate_source
+    from governance.queries.indicators import RATE_SOURCES, rate_source
 
     saved = RATE_SOURCES.get(scoring.SATISFACTION_RATE)
     asked = []
@@ -394,7 +394,13 @@ def test_the_dashboard_speaks_english_too(client, community, sec):
 
 
 def test_the_trend_chart_is_drawn_to_scale(community, stars):
-    from governance.dashboard import CHART_BOTTOM, CHART_HEIGHT, CHART_TOP, months_back, trend_chart
+    from governance.queries.dashboard import (
+        CHART_BOTTOM,
+        CHART_HEIGHT,
+        CHART_TOP,
+        months_back,
+        trend_chart,
+    )
 
     months = months_back(MAY, 12)
     assert months[0] == datetime.date(2023, 6, 1) and months[-1] == MAY

@@ -7,8 +7,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from accounts import roles
-from governance import scoring, work
 from governance.models import Indicator, LockedChange, MonthlyScore, WeeklyTask, WorkLog
+from governance.services import ledger as work
+from governance.services import scoring
 
 pytestmark = pytest.mark.django_db
 

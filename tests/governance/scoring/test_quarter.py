@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from governance import scoring
 from governance.models import MonthlyScore, QuarterlyAssessment
+from governance.services import scoring
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,6 @@ from decimal import Decimal
 import pytest
 import time_machine
 
-from governance import scoring
 from governance.models import (
     Indicator,
     IndicatorResult,
@@ -17,6 +16,7 @@ from governance.models import (
     WeeklyTask,
     WorkLog,
 )
+from governance.services import scoring
 
 pytestmark = pytest.mark.django_db
 

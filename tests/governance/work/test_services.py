@@ -10,8 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from PIL import Image
 
-from governance import work
 from governance.models import WeeklyTask, WorkLog
+from governance.services import ledger as work
 
 pytestmark = pytest.mark.django_db
 

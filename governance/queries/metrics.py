@@ -1,7 +1,7 @@
 """Request and dispute figures for any month, quarter or year, computed in SQL.
 
 Periods are half-open date ranges [start, end) in the community's time zone, as everywhere in
-governance.indicators. Definitions (docs: reference/domain.md §7, formula version 1):
+governance.queries.indicators. Definitions (docs: reference/domain.md §7, formula version 1):
 
 Requests
 - received: submitted in the period.
@@ -36,9 +36,9 @@ from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from governance.indicators import rate_source
 from governance.models.disputes import Dispute, LegalConsultation
 from governance.models.requests import ServiceRequest
+from governance.queries.indicators import rate_source
 
 FORMULA_VERSION = 1
 Status = ServiceRequest.Status

@@ -159,7 +159,7 @@ def submit_request(
     actor=None,
     now: dt.datetime | None = None,
 ) -> ServiceRequest:
-    """Record a new request with its photos (already cleaned by governance.images.clean_photo).
+    """Record a new request with its photos (already cleaned by privacy.images.clean_photo).
 
     Nothing is kept on any error: the rows roll back and the photo files written so far are
     deleted. A request filed by staff (actor given: walk-in, phone…) is accepted at once.

@@ -1,6 +1,6 @@
 """Reads for the secretary's dashboard (/dashboard/): a fixed number of queries per page.
 
-Every figure is stored by the scoring engine (governance/scoring.py, SQL aggregation) or
+Every figure is stored by the scoring engine (governance/services/scoring.py, SQL aggregation) or
 aggregated here in SQL; Python only arranges the handful of rows for display.
 """
 
@@ -15,7 +15,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from governance.models import IndicatorResult, MonthlyScore, Star, WeeklyTask
-from governance.work import month_start, next_month
+from governance.services.ledger import month_start, next_month
 
 TREND_MONTHS = 12
 ATTENTION_LIMIT = 20

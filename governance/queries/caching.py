@@ -7,7 +7,7 @@ The bump happens
 - on save/delete of the shown models and on changes of a work-log entry's stars, through the
   receivers below (connected in GovernanceConfig.ready(): the admin, the services and the
   importers all end in save() or delete()),
-- explicitly in the services that write through QuerySet.update() (governance.notices).
+- explicitly in the services that write through QuerySet.update() (governance.services.notices).
 
 Entries also expire after PUBLIC_TIMEOUT seconds: notices appear and expire by time
 (publish_at, expires_at) without any write. With the default local-memory cache every gunicorn

@@ -25,7 +25,6 @@ from django.db.models.functions import Coalesce, RowNumber
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from governance.caching import cached_public
 from governance.models import (
     BudgetLine,
     HonourCampaign,
@@ -41,7 +40,12 @@ from governance.models import (
     WorkLog,
     WorkLogPhoto,
 )
-from governance.projects import MONEY_FIELD, budget_lines_with_spending, projects_with_figures
+from governance.queries.caching import cached_public
+from governance.services.projects import (
+    MONEY_FIELD,
+    budget_lines_with_spending,
+    projects_with_figures,
+)
 from privacy.masks import mask_name
 
 HOME_NOTICES = 5
@@ -126,7 +130,8 @@ HOME_CONTENT = ("notices", "wall", "activities", "projects")
 
 
 def home_content(community) -> dict:
-    """What the home page shows of the community (cached by the view, governance.caching)."""
+    """What the home page shows of the community (cached by the view,
+    governance.queries.caching)."""
     return {
         "notices": list(public_notices(community)[:HOME_NOTICES]),
         "wall": cached_star_wall(community),
@@ -307,7 +312,7 @@ class UnityFigures:
 def unity_figures(community, *, today: datetime.date) -> UnityFigures:
     start = today.replace(day=1)
     end = (start + datetime.timedelta(days=32)).replace(day=1)
-    from governance.unity import pairing_contact_rate
+    from governance.services.unity import pairing_contact_rate
 
     contacted, active = pairing_contact_rate(community=community, start=start, end=end)
     return UnityFigures(active_pairings=active, contacted_this_month=contacted)

@@ -1,7 +1,8 @@
 """The annual summary (年度工作综述): a year's figures per star, computed from the records.
 
 Every figure is an SQL aggregate over the records of the community's year (the work ledger
-through governance.scoring.ledger_figures, requests and disputes through governance.metrics,
+through governance.services.scoring.ledger_figures, requests and disputes through
+governance.queries.metrics,
 the registry, trainings, honours, the projects) and carries the URL of the records behind it:
 an admin changelist filtered to exactly those records, or the record's own page.
 
@@ -24,8 +25,6 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from community.models import Household, PartyMember, Resident
-from governance import metrics, scoring
-from governance.dashboard import _text as text_cell
 from governance.models import (
     CouncilMeeting,
     Enrollment,
@@ -41,6 +40,9 @@ from governance.models import (
     Star,
     WorkLog,
 )
+from governance.queries import metrics
+from governance.queries.dashboard import _text as text_cell
+from governance.services import scoring
 
 HAN = "01"
 
@@ -185,7 +187,7 @@ def annual_summary(*, community, year: int) -> AnnualSummary:
         ),
     ]
 
-    # Requests and disputes, as governance.metrics counts them.
+    # Requests and disputes, as governance.queries.metrics counts them.
     requests = metrics.request_figures(
         community=community, start=start, end=end, with_median=False
     )[0]

@@ -20,7 +20,6 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from governance.images import clean_photo, make_thumbnail
 from governance.models import (
     BudgetLine,
     Contract,
@@ -30,6 +29,7 @@ from governance.models import (
     Payment,
     Project,
 )
+from privacy.images import clean_photo, make_thumbnail
 
 MONEY_FIELD = DecimalField(max_digits=14, decimal_places=2)
 ZERO = Value(Decimal("0.00"), output_field=MONEY_FIELD)

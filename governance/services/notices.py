@@ -5,8 +5,8 @@ import nh3
 from django.db import transaction
 from django.utils import timezone
 
-from governance.caching import bump_public_version
 from governance.models import Notice
+from governance.queries.caching import bump_public_version
 
 ALLOWED_TAGS = {
     "p", "br", "hr", "strong", "em", "b", "i", "u", "s", "blockquote", "code", "pre",
@@ -53,6 +53,7 @@ def withdraw_notices(*, queryset) -> int:
 
 
 def _bump_public_pages(queryset) -> None:
-    """update() sends no signals: invalidate the cached public pages (governance.caching)."""
+    """update() sends no signals: invalidate the cached public pages
+    (governance.queries.caching)."""
     for community_id in set(queryset.values_list("community_id", flat=True)):
         bump_public_version(community_id)

@@ -25,7 +25,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from governance.indicators import RATE_SOURCES, compute_rate
 from governance.models import (
     Indicator,
     IndicatorResult,
@@ -40,7 +39,8 @@ from governance.models import (
     WorkLog,
 )
 from governance.models.scoring import DEFAULT_BANDS
-from governance.work import guard_months, is_secretary, month_start, next_month
+from governance.queries.indicators import RATE_SOURCES, compute_rate
+from governance.services.ledger import guard_months, is_secretary, month_start, next_month
 
 FORMULA_VERSION = 1
 CENT = Decimal("0.01")

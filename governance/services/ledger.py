@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 
 from accounts import roles
 from accounts.access import has_role
-from governance.images import clean_photo, make_thumbnail
 from governance.models import (
     LockedChange,
     MonthlyScore,
@@ -27,6 +26,7 @@ from governance.models import (
     WorkLog,
     WorkLogPhoto,
 )
+from privacy.images import clean_photo, make_thumbnail
 
 # --- dates -------------------------------------------------------------------------------------
 

@@ -8,8 +8,8 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from governance.indicators import rate_source
 from governance.models import Pairing, PairingContact
+from governance.queries.indicators import rate_source
 
 
 @transaction.atomic
