@@ -1,4 +1,4 @@
-"""An admin paginator that does not count a big table row by row (reliability-performance §B5).
+"""An admin paginator that does not count a big table row by row.
 
 On PostgreSQL an unfiltered changelist of a large table takes its total from the planner's
 statistics (pg_class.reltuples, kept fresh by autovacuum/ANALYZE) instead of COUNT(*), which

@@ -1,4 +1,4 @@
-"""The five role groups (DESIGN "Stable addresses and names"); a data migration creates them."""
+"""The role groups, by their fixed Chinese names; a data migration creates them."""
 
 from django.utils.translation import gettext_lazy as _
 

@@ -11,7 +11,7 @@ reused afterwards; bench/throughput.py shares the big one):
 In a process of its own per database (production settings, DEBUG off), the Django test client
 opens each changelist as a superuser (every community: the unfiltered list) and as the
 secretary of "scale-01" (one community's rows); two warm-up requests, then the median of
---repeat requests, and the number of queries. Goal (reliability-performance §B7 P6): the
+--repeat requests, and the number of queries. Goal: the
 division-scale time at most 2x the 1/100 time for the residents and work logs (the issue's
 goal); exits non-zero otherwise. The request list is measured and reported beside them, with
 the number of rows each page shows (a community's list at 1/100 may not fill a page).

@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/throughput.py [--duration 10] [--runs 3] [--json out.json]
 
-Protocol (reliability-performance.md §B7): production settings (DEBUG off,
+Protocol (docs/benchmarks.md): production settings (DEBUG off,
 SECURE_SSL_REDIRECT=0), gunicorn with 2 sync workers pinned to CPU 1, wrk with one thread and 16
 connections pinned to CPU 0, loopback only, fixed-length runs. Every page is measured against
 config.benchmark.benchmark_hello (served only because BENCHMARK_HELLO=1 is set), interleaved

@@ -1,6 +1,6 @@
 """The residents' council (居民议事会): members, meetings, motions, votes and public notice.
 
-Procedure (domain.md §7): 征集 → 党支部审核 → 会议(签到、法定人数 ≥ 2/3) → 表决 (more than half of
+Procedure: 征集 → 党支部审核 → 会议(签到、法定人数 ≥ 2/3) → 表决 (more than half of
 ALL members) → 公示结果 (≥ 5 days, objections welcome) → 执行 (tracked on the project).
 The rules live in governance/services/council.py.
 """

@@ -1,7 +1,7 @@
 """Request and dispute figures for any month, quarter or year, computed in SQL.
 
 Periods are half-open date ranges [start, end) in the community's time zone, as everywhere in
-governance.queries.indicators. Definitions (docs: reference/domain.md §7, formula version 1):
+governance.queries.indicators. Definitions (formula version 1):
 
 Requests
 - received: submitted in the period.

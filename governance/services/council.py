@@ -1,4 +1,4 @@
-"""The residents' council's rules (domain.md §7).
+"""The residents' council's rules.
 
 - Quorum: at least two thirds of the council's members on the day have signed in.
 - A motion passes when MORE THAN HALF OF ALL MEMBERS (not of those present) vote for it.

@@ -1,4 +1,4 @@
-"""The six stars every community starts with (DESIGN §1). Names stay editable data."""
+"""The six stars every community starts with ("一星一两委,一星一小组"). Names stay editable data."""
 
 from django.db import transaction
 

@@ -16,7 +16,7 @@ from tests.performance.rows import make_row
 pytestmark = pytest.mark.django_db
 
 REGISTERED = sorted(admin.site._registry, key=lambda model: model._meta.label)
-# Query budget of any changelist (reliability-performance §B7 P4: admin pages <= 12, plus the
+# Query budget of any changelist (admin pages <= 12 queries of their own, plus the
 # session, the user and the permission queries of the admin itself).
 ADMIN_BUDGET = 20
 
