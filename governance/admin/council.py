@@ -16,6 +16,7 @@ from governance.models import (
     MotionOption,
     Vote,
 )
+from governance.models.council import member_active_on
 from governance.services import council as council_services
 from privacy.masks import mask_phone
 
@@ -42,7 +43,7 @@ class CouncilAdmin(CommunityScopedAdmin):
             .annotate(
                 n_members=Count(
                     "members",
-                    filter=council_services.active_members_q("members", today),
+                    filter=member_active_on(today, through="members"),
                 )
             )
         )

@@ -36,9 +36,18 @@ class Council(models.Model):
         return self.name
 
 
+def member_active_on(day, *, through: str = "") -> Q:
+    """Council members who belong to the council on `day` (joined on or before it, not yet
+    left); `through` is the lookup that reaches the member ("members" from a council)."""
+    prefix = f"{through}__" if through else ""
+    return Q(**{f"{prefix}joined_on__lte": day}) & (
+        Q(**{f"{prefix}left_on__isnull": True}) | Q(**{f"{prefix}left_on__gt": day})
+    )
+
+
 class CouncilMemberQuerySet(AuditedQuerySet):
     def active_on(self, day):
-        return self.filter(Q(left_on__isnull=True) | Q(left_on__gt=day), joined_on__lte=day)
+        return self.filter(member_active_on(day))
 
 
 class CouncilMember(models.Model):

@@ -42,13 +42,6 @@ def passes(*, votes_for: int, members_total: int) -> bool:
     return members_total > 0 and 2 * votes_for > members_total
 
 
-def active_members_q(prefix: str, day: datetime.date) -> Q:
-    """Members (reached through `prefix`) who belong to the council on `day`."""
-    return Q(**{f"{prefix}__joined_on__lte": day}) & (
-        Q(**{f"{prefix}__left_on__isnull": True}) | Q(**{f"{prefix}__left_on__gt": day})
-    )
-
-
 @dataclass(frozen=True)
 class Attendance:
     present: int
