@@ -19,6 +19,7 @@ from accounts.access import home_community
 from accounts.admin_base import CommunityScopedAdmin, ScopedInlineMixin, record_version
 from governance.forms.disputes import DisputeForm, DisputePartyForm
 from governance.models import Dispute, DisputeParty, LegalConsultation, MediationSession
+from governance.services.disputes import save_dispute
 
 
 def _community_users(request):
@@ -116,6 +117,9 @@ class DisputeAdmin(CommunityScopedAdmin):
             obj.risk_level,
             obj.get_risk_level_display(),
         )
+
+    def save_record(self, obj) -> None:
+        save_dispute(dispute=obj)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "mediator":

@@ -1,10 +1,12 @@
-"""The back office's dispute form: the checks that keep the 调处率 and 化解率 honest."""
+"""The back office's dispute form: input validation; the lifecycle rules are the service's
+(governance.services.disputes), shown on the fields they concern."""
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from governance.models import Dispute, DisputeParty
+from governance.services.disputes import lifecycle_errors
 
 
 class DisputeForm(forms.ModelForm):
@@ -33,31 +35,18 @@ class DisputeForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        found, accepted, closed = (
-            data.get("found_on"),
-            data.get("mediation_accepted_on"),
-            data.get("closed_on"),
+        errors = lifecycle_errors(
+            status=data.get("status"),
+            outcome=data.get("outcome"),
+            found_on=data.get("found_on"),
+            mediation_accepted_on=data.get("mediation_accepted_on"),
+            closed_on=data.get("closed_on"),
+            agreement_signed=bool(data.get("agreement_signed")),
+            agreement_fulfilled=bool(data.get("agreement_fulfilled")),
         )
-        status, outcome = data.get("status"), data.get("outcome")
-        if found and accepted and accepted < found:
-            self.add_error(
-                "mediation_accepted_on", _("Mediation cannot start before the dispute was found.")
-            )
-        if found and closed and closed < found:
-            self.add_error("closed_on", _("A dispute cannot close before it was found."))
-        if status == Dispute.Status.CLOSED:
-            if not outcome:
-                self.add_error("outcome", _("A closed dispute needs its outcome."))
-            if not closed:
-                self.add_error("closed_on", _("A closed dispute needs the date it closed."))
-        elif outcome or closed:
-            self.add_error("status", _("Set the status to closed when recording the outcome."))
-        if status == Dispute.Status.MEDIATING and not accepted:
-            self.add_error(
-                "mediation_accepted_on", _("Enter the date the dispute was accepted for mediation.")
-            )
-        if data.get("agreement_fulfilled") and not data.get("agreement_signed"):
-            self.add_error("agreement_fulfilled", _("Only a signed agreement can be fulfilled."))
+        for field, messages in errors.items():
+            for message in messages:
+                self.add_error(field, message)
         return data
 
 
