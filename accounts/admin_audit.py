@@ -9,12 +9,12 @@ from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
-from accounts.admin_base import CommunityScopedAdmin
+from accounts.admin_base import ReadOnlyAdmin
 from privacy.models import AuditEvent
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(CommunityScopedAdmin):
+class AuditEventAdmin(ReadOnlyAdmin):
     list_display = ["at", "actor_name", "ip", "action", "model", "record_trail", "user_trail"]
     list_filter = ["action", "model"]
     search_fields = ["actor_name", "object_id", "ip", "object_repr"]
@@ -32,15 +32,6 @@ class AuditEventAdmin(CommunityScopedAdmin):
         "community",
     ]
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def lookup_allowed(self, lookup, value, request=None):
         return lookup in {"model", "object_id", "actor__id__exact"} or super().lookup_allowed(

@@ -145,6 +145,19 @@ class CommunityScopedAdmin(OptimisticLockingMixin, admin.ModelAdmin):
         return has_field and home_community(request.user) is not None
 
 
+class ReadOnlyAdmin(CommunityScopedAdmin):
+    """A log or computed record: listed and opened within the user's scope, never written here."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class ScopedInlineMixin:
     """For inlines: the same choice limiting as CommunityScopedAdmin."""
 
