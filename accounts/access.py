@@ -6,6 +6,7 @@
 - A grid worker (网格员) who holds no wider role sees only the grids they work.
 """
 
+from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
 from accounts import roles
@@ -39,6 +40,33 @@ def community_ids(user) -> list[int] | None:
                 ids += list(profile.viewable_communities.values_list("id", flat=True))
         user._community_ids = sorted(set(ids))
     return user._community_ids
+
+
+def is_secretary(user) -> bool:
+    """The community's party secretary (党支部书记), or a superuser: the one test of it."""
+    return user.is_superuser or has_role(user, roles.SECRETARY)
+
+
+def community_staff(community_ids: list[int] | None) -> QuerySet:
+    """Active back-office accounts working in these communities (None: every community):
+    bound to one by their staff profile or by a grid they work."""
+    users = get_user_model().objects.filter(is_active=True, is_staff=True)
+    if community_ids is None:
+        return users.order_by("username")
+    return (
+        users.filter(
+            Q(staff_profile__community__in=community_ids)
+            | Q(grid_memberships__grid__community__in=community_ids)
+        )
+        .distinct()
+        .order_by("username")
+    )
+
+
+def staff_of(user) -> QuerySet:
+    """The back-office accounts of the communities the user works in (people to pick as an
+    assignee, a mediator, a visitor...)."""
+    return community_staff(community_ids(user))
 
 
 def home_community(user):

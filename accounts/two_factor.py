@@ -37,8 +37,7 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts import roles
-from accounts.access import has_role, home_community
+from accounts.access import home_community, is_secretary
 from accounts.middleware import SEEN_KEY
 
 # Session: True when the account had an enrolled device at login. (The key's name is older
@@ -144,7 +143,7 @@ def two_factor(request):
     # The rule may be changed only by a secretary who is not owing a code: a stolen password
     # alone must not be enough to switch the second factor off.
     context["policy_community"] = (
-        community if community and has_role(request.user, roles.SECRETARY) and not due else None
+        community if community and is_secretary(request.user) and not due else None
     )
     return render(request, "two_factor.html", context)
 
@@ -154,7 +153,7 @@ def two_factor(request):
 def two_factor_policy(request):
     """The secretary makes the second factor mandatory (or optional) for the community."""
     community = home_community(request.user)
-    if community is None or not has_role(request.user, roles.SECRETARY):
+    if community is None or not is_secretary(request.user):
         raise PermissionDenied
     if second_factor_due(request):  # the middleware already sends them to the code page
         raise PermissionDenied

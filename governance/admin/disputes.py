@@ -10,28 +10,15 @@ as a change.
 import hashlib
 
 from django.contrib import admin
-from django.contrib.auth import get_user_model
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from accounts.access import home_community
+from accounts.access import staff_of
 from accounts.admin_base import CommunityScopedAdmin, ScopedInlineMixin, record_version
 from governance.forms.disputes import DisputeForm, DisputePartyForm
 from governance.models import Dispute, DisputeParty, LegalConsultation, MediationSession
 from governance.services.disputes import save_dispute
-
-
-def _community_users(request):
-    users = get_user_model().objects.filter(is_active=True)
-    if request.user.is_superuser:
-        return users
-    community = home_community(request.user)
-    if community is None:
-        return users.none()
-    return users.filter(
-        Q(staff_profile__community=community) | Q(grid_memberships__grid__community=community)
-    ).distinct()
 
 
 def inline_version(dispute_id) -> str:
@@ -123,7 +110,7 @@ class DisputeAdmin(CommunityScopedAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "mediator":
-            kwargs["queryset"] = _community_users(request)
+            kwargs["queryset"] = staff_of(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 

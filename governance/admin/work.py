@@ -6,13 +6,12 @@ a locked month needs the secretary and a reason (logged; the score is marked sta
 """
 
 from django.contrib import admin, messages
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from accounts.access import community_ids, home_community, scoped
+from accounts.access import home_community, scoped, staff_of
 from accounts.admin_base import CommunityScopedAdmin, ScopedInlineMixin
 from accounts.paginator import EstimatedCountPaginator
 from governance.forms.work import (
@@ -60,14 +59,6 @@ class ServiceSavedAdmin(CommunityScopedAdmin):
             obj.community = home_community(request.user)
 
 
-def _staff_users(request):
-    ids = community_ids(request.user)
-    users = get_user_model().objects.filter(is_active=True, is_staff=True)
-    if ids is not None:
-        users = users.filter(staff_profile__community__in=ids)
-    return users.order_by("username")
-
-
 @admin.register(StarMember)
 class StarMemberAdmin(CommunityScopedAdmin):
     list_display = ["user", "star", "role", "since"]
@@ -77,7 +68,7 @@ class StarMemberAdmin(CommunityScopedAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "user":
-            kwargs["queryset"] = _staff_users(request)
+            kwargs["queryset"] = staff_of(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
@@ -283,7 +274,7 @@ class WeeklyTaskAdmin(ServiceSavedAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "owner":
-            kwargs["queryset"] = _staff_users(request)
+            kwargs["queryset"] = staff_of(request.user)
         if db_field.name == "star" and not work.writes_every_star(request.user):
             kwargs["queryset"] = work.writable_stars(request.user, home_community(request.user))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import roles
-from accounts.access import has_role
+from accounts.access import has_role, is_secretary
 from governance.models import (
     LockedChange,
     MonthlyScore,
@@ -51,12 +51,8 @@ def iso_week_start(year: int, week: int) -> datetime.date:
 # --- who may write -----------------------------------------------------------------------------
 
 
-def is_secretary(user) -> bool:
-    return user.is_superuser or has_role(user, roles.SECRETARY)
-
-
 def writes_every_star(user) -> bool:
-    return user.is_superuser or has_role(user, roles.SECRETARY) or has_role(user, roles.STAFF)
+    return is_secretary(user) or has_role(user, roles.STAFF)
 
 
 def own_star_ids(user) -> set[int]:
