@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from governance.models import Indicator, ManualValue, MonthlyScore, VetoEvent, WorkLog
+from governance.periods import month_start
 from governance.queries.indicators import RATE_SOURCES
 
 REASON_FIELD_HELP = _(
@@ -31,7 +32,7 @@ class MonthField(forms.DateField):
 
     def to_python(self, value):
         day = super().to_python(value)
-        return day.replace(day=1) if day else day
+        return month_start(day) if day else day
 
 
 def parse_month(value: str | None) -> datetime.date | None:

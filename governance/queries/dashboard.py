@@ -15,7 +15,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from governance.models import IndicatorResult, MonthlyScore, Star, WeeklyTask
-from governance.services.ledger import month_start, next_month
+from governance.periods import month_start, months_back, next_month
 
 TREND_MONTHS = 12
 ATTENTION_LIMIT = 20
@@ -28,15 +28,6 @@ CHART_RIGHT = 16
 CHART_TOP = 12
 CHART_BOTTOM = 36
 CHART_MAX = 110
-
-
-def months_back(month: datetime.date, count: int) -> list[datetime.date]:
-    """The `count` months ending with `month`, oldest first."""
-    months = [month_start(month)]
-    for _i in range(count - 1):
-        previous = months[0] - datetime.timedelta(days=1)
-        months.insert(0, previous.replace(day=1))
-    return months
 
 
 @dataclass

@@ -38,29 +38,14 @@ from django.utils.translation import gettext_lazy as _
 
 from governance.models.disputes import Dispute, LegalConsultation
 from governance.models.requests import ServiceRequest
+from governance.periods import local_midnight as _aware
+from governance.periods import period_bounds  # noqa: F401 - callers read it here
 from governance.queries.indicators import rate_source
 
 FORMULA_VERSION = 1
 Status = ServiceRequest.Status
 Satisfaction = ServiceRequest.Satisfaction
 GROUPS = {None: None, "grid": "grid", "star": "star"}
-
-
-def period_bounds(year: int, *, month: int | None = None, quarter: int | None = None):
-    """[start, end) dates of a month, a quarter or (neither given) a year."""
-    if month is not None:
-        start = dt.date(year, month, 1)
-        end = dt.date(year + (month == 12), month % 12 + 1, 1)
-    elif quarter is not None:
-        start = dt.date(year, 3 * quarter - 2, 1)
-        end = dt.date(year + (quarter == 4), (3 * quarter) % 12 + 1, 1)
-    else:
-        start, end = dt.date(year, 1, 1), dt.date(year + 1, 1, 1)
-    return start, end
-
-
-def _aware(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
 def _rate(numerator: int, denominator: int) -> float | None:

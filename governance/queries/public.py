@@ -40,6 +40,7 @@ from governance.models import (
     WorkLog,
     WorkLogPhoto,
 )
+from governance.periods import month_start, next_month
 from governance.queries.caching import cached_public
 from governance.services.projects import (
     MONEY_FIELD,
@@ -310,8 +311,8 @@ class UnityFigures:
 
 
 def unity_figures(community, *, today: datetime.date) -> UnityFigures:
-    start = today.replace(day=1)
-    end = (start + datetime.timedelta(days=32)).replace(day=1)
+    start = month_start(today)
+    end = next_month(start)
     from governance.services.unity import pairing_contact_rate
 
     contacted, active = pairing_contact_rate(community=community, start=start, end=end)

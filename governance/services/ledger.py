@@ -26,27 +26,8 @@ from governance.models import (
     WorkLog,
     WorkLogPhoto,
 )
+from governance.periods import iso_week_start, month_start, next_month, week_start  # noqa: F401
 from privacy.images import clean_photo, make_thumbnail
-
-# --- dates -------------------------------------------------------------------------------------
-
-
-def month_start(day: datetime.date) -> datetime.date:
-    return day.replace(day=1)
-
-
-def next_month(month: datetime.date) -> datetime.date:
-    return (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
-
-
-def week_start(day: datetime.date) -> datetime.date:
-    """The Monday of the ISO week of a day."""
-    return day - datetime.timedelta(days=day.weekday())
-
-
-def iso_week_start(year: int, week: int) -> datetime.date:
-    return datetime.date.fromisocalendar(year, week, 1)
-
 
 # --- who may write -----------------------------------------------------------------------------
 

@@ -21,6 +21,7 @@ from accounts.access import community_ids, home_community
 from community.models import Community
 from governance.forms.scoring import QuarterRemarksForm, ReasonForm, ReviewForm, parse_month
 from governance.models import MonthlyScore, QuarterlyAssessment, Star
+from governance.periods import ONE_WEEK
 from governance.queries import dashboard as queries
 from governance.services import ledger as work
 from governance.services import scoring
@@ -246,8 +247,8 @@ def star_week(request, star_code, year, week):
     tasks = queries.week_tasks(community=request.community, star=star, week=start)
     for task in tasks:
         task.overdue_now = task.is_overdue(today)
-    previous = (start - datetime.timedelta(days=7)).isocalendar()
-    following = (start + datetime.timedelta(days=7)).isocalendar()
+    previous = (start - ONE_WEEK).isocalendar()
+    following = (start + ONE_WEEK).isocalendar()
     return render(
         request,
         "governance/dashboard/week.html",

@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from community.models import Community
+from governance.periods import month_start, previous_month
 from governance.services.scoring import compute_month
 
 
@@ -28,8 +29,8 @@ class Command(BaseCommand):
             except ValueError as error:
                 raise CommandError(f"--month: {error}") from None
         else:
-            this_month = timezone.localdate().replace(day=1)
-            previous = (this_month - datetime.timedelta(days=1)).replace(day=1)
+            this_month = month_start(timezone.localdate())
+            previous = previous_month(this_month)
             months = [previous, this_month]
         communities = Community.objects.order_by("id")
         if options["community"]:

@@ -103,7 +103,7 @@ def test_the_dashboard_only_shows_the_users_community(
 
 def _grow(community, stars, log, task, months):
     """More data of every kind: ledger entries, overdue tasks, stale scores, months of scores."""
-    from governance.queries.dashboard import months_back
+    from governance.periods import months_back
 
     for month in months_back(MAY, months):
         for star in stars.values():
