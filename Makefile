@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 TEST_ENV := SECRET_KEY=insecure-test-key-not-for-production SECURE_SSL_REDIRECT=0 \
 	FIELD_ENCRYPTION_KEY=insecure-test-field-key
 
-.PHONY: run test install install-test lint format messages check clean
+.PHONY: run test install install-test lint format messages check layout clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,15 @@ check: install-test
 	$(TEST_ENV) $(BIN)/python manage.py check
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 
+# The layout (docs/architecture.md): import-linter's contracts in pyproject.toml (the layers,
+# no import cycles inside an app) and the size bars (modules <= 500 lines, functions <= 80).
+# Both run even when the first fails; either failing fails the target.
+layout: install-test
+	@status=0; \
+	$(BIN)/lint-imports || status=1; \
+	$(BIN)/python tools/check_sizes.py || status=1; \
+	exit $$status
+
 # Needs GNU gettext (apt-get install gettext); the compiled catalogues are committed.
 # flock: several people (or helpers) may run it in one working tree.
 messages: install-test
@@ -73,4 +82,4 @@ bench: install-test
 	@! grep -qv '^0$$' $(BENCH_OUT)/*.rc || (echo "a benchmark missed its goal: see $(BENCH_OUT)" && false)
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache
+	rm -rf $(VENV) staticfiles .pytest_cache .import_linter_cache

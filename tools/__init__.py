@@ -1,0 +1,1 @@
+"""Development checks that hold the layout (see docs/architecture.md); not shipped."""
