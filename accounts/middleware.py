@@ -5,17 +5,14 @@ client_ip() is the ONE place that decides who the client is: the rate limits, dj
 and the audit trail all call it.
 """
 
-import time
-
 from django.conf import settings
-from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.urls import reverse
 
+from accounts.idle_timeout import idle_timeout
+from accounts.two_factor import allowed_before_second_factor, second_factor_due
 from privacy import audit
 from privacy.context import current_request, valid_ip
-
-SEEN_KEY = "hx_last_seen"  # session: time of the staff member's last request
 
 
 def client_ip(request) -> str | None:
@@ -51,7 +48,7 @@ class SecurityMiddleware:
         request.client_ip = client_ip(request)
         token = current_request.set(request)
         try:
-            response = self._idle_timeout(request) or self._second_factor(request)
+            response = idle_timeout(request) or self._second_factor(request)
             if response is None:
                 response = self.get_response(request)
             if response.status_code == 403:
@@ -60,23 +57,6 @@ class SecurityMiddleware:
         finally:
             current_request.reset(token)
 
-    # -- idle timeout -----------------------------------------------------------------------
-
-    def _idle_timeout(self, request):
-        """The last request's time lives in the session (shared by every worker); it is
-        written at most once a minute, and set at login (accounts.two_factor)."""
-        user = request.user
-        if not (user.is_authenticated and user.is_staff):
-            return None
-        now = int(time.time())
-        last = request.session.get(SEEN_KEY)
-        if last is not None and now - last > settings.STAFF_IDLE_TIMEOUT:
-            logout(request)
-            return redirect_to_login(request.get_full_path(), reverse("admin:login"))
-        if last is None or now - last >= 60:
-            request.session[SEEN_KEY] = now
-        return None
-
     # -- second factor ----------------------------------------------------------------------
 
     def _second_factor(self, request):
@@ -84,8 +64,6 @@ class SecurityMiddleware:
         applies from the request after the secretary sets it) reach only the code page, the
         login and logout pages, the language switch and static files. Anonymous visitors and
         staff who owe nothing pay no query here (accounts.two_factor)."""
-        from accounts.two_factor import allowed_before_second_factor, second_factor_due
-
         if not second_factor_due(request):
             return None
         if allowed_before_second_factor(request.path):

@@ -13,8 +13,6 @@ No page pays a query for it:
   current value, in every process, without a cache to invalidate.
 """
 
-import time
-
 import segno
 from axes.backends import AxesBackend
 from django import forms
@@ -38,7 +36,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.access import home_community, is_secretary
-from accounts.middleware import SEEN_KEY
+from accounts.idle_timeout import mark_seen
 
 # Session: True when the account had an enrolled device at login. (The key's name is older
 # than its meaning; a session of an earlier version holding True stays asked for its code.)
@@ -56,7 +54,7 @@ def has_enrolled_device(user) -> bool:
 def _remember_second_factor(sender, request, user, **kwargs):
     if request is not None and hasattr(request, "session"):
         request.session[SESSION_FLAG] = user.is_staff and has_enrolled_device(user)
-        request.session[SEEN_KEY] = int(time.time())  # the idle timeout starts now
+        mark_seen(request)
 
 
 def community_requires_second_factor(user) -> bool:
