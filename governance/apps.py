@@ -68,7 +68,10 @@ class GovernanceConfig(AppConfig):
 
         # The metrics and unity modules register their indicators' rate sources on import;
         # the cached public pages follow the records they show.
-        from governance.queries import caching, metrics  # noqa: F401
-        from governance.services import unity  # noqa: F401
+        from governance.queries import (  # noqa: F401
+            caching,
+            metrics,
+            unity,  # noqa: F401
+        )
 
         caching.connect()

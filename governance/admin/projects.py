@@ -19,7 +19,7 @@ from governance.models import (
     Project,
 )
 from governance.models.council import Motion
-from governance.services.projects import projects_with_figures
+from governance.queries.projects import projects_with_figures
 
 
 class BudgetLineInline(ScopedInlineMixin, admin.TabularInline):

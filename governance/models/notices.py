@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from governance.markdown import render_markdown
 from privacy.auditing_queryset import AuditedManager, AuditedQuerySet
 
 NOTICE_ATTACHMENT_EXTENSIONS = ["pdf", "doc", "docx", "xls", "xlsx", "jpg", "jpeg", "png"]
@@ -122,8 +123,6 @@ class Notice(models.Model):
 
     @property
     def body_html(self) -> str:
-        from governance.services.notices import render_markdown
-
         return render_markdown(self.body)
 
 

@@ -42,7 +42,7 @@ from governance.models import (
 )
 from governance.periods import month_start, next_month
 from governance.queries.caching import cached_public
-from governance.services.projects import (
+from governance.queries.projects import (
     MONEY_FIELD,
     budget_lines_with_spending,
     projects_with_figures,
@@ -313,7 +313,7 @@ class UnityFigures:
 def unity_figures(community, *, today: datetime.date) -> UnityFigures:
     start = month_start(today)
     end = next_month(start)
-    from governance.services.unity import pairing_contact_rate
+    from governance.queries.unity import pairing_contact_rate
 
     contacted, active = pairing_contact_rate(community=community, start=start, end=end)
     return UnityFigures(active_pairings=active, contacted_this_month=contacted)

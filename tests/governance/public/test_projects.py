@@ -5,6 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from governance.models import BudgetLine, Contract, Milestone, Payment, Project
+from governance.queries import projects as project_queries
 from governance.services import projects as project_services
 
 from .builders import TODAY, jpeg, make_project
@@ -41,7 +42,7 @@ def test_spent_against_budget_per_line_without_join_fan_out(community):
     _contract(gas, "1300000.00", "1250000.55")
     rows = {
         line.title: (line.contracted, line.spent, line.variance)
-        for line in project_services.budget_lines_with_spending(project)
+        for line in project_queries.budget_lines_with_spending(project)
     }
     assert rows == {
         "给排水": (Decimal("1400000.00"), Decimal("1100000.10"), Decimal("399999.90")),
@@ -60,7 +61,7 @@ def test_project_figures_add_up_in_sql(community):
     _contract(gas, "4000000.00", "3900000.00")
     Milestone.objects.create(project=project, title="a", progress=100, done_on=TODAY)
     Milestone.objects.create(project=project, title="b", progress=50)
-    figures = project_services.project_figures(project)
+    figures = project_queries.project_figures(project)
     assert figures.budget == Decimal("8800000.00")
     assert figures.budgeted == Decimal("8800000.00")
     assert figures.contracted == Decimal("9000000.00")
@@ -72,7 +73,7 @@ def test_project_figures_add_up_in_sql(community):
 
 def test_project_figures_of_an_empty_project_are_zero(community):
     project = Project.objects.create(community=community, name="新项目", budget="100")
-    figures = project_services.project_figures(project)
+    figures = project_queries.project_figures(project)
     assert (figures.spent, figures.contracted, figures.progress) == (Decimal("0.00"), 0, 0)
     assert figures.variance == Decimal("100.00") and not figures.overspent
 
