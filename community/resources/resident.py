@@ -11,30 +11,7 @@ from import_export import resources
 
 from accounts.access import scoped
 from community.models import CareTag, Community, Household, Resident, ResidentTag
-from community.resources.columns import (
-    COL_BIRTH,
-    COL_BUILDING,
-    COL_COMPOUND,
-    COL_DOOR,
-    COL_ETHNICITY,
-    COL_GENDER,
-    COL_GRID,
-    COL_ID,
-    COL_MOVED_IN,
-    COL_MOVED_OUT,
-    COL_NAME,
-    COL_NOTES,
-    COL_PHONE,
-    COL_PK,
-    COL_POLITICAL,
-    COL_RELATION,
-    COL_RESIDENCY,
-    COL_ROW,
-    COL_TAGS,
-    COL_UNIT,
-    HEAD_RELATIONS,
-    REQUIRED_COLUMNS,
-)
+from community.resources import columns
 from community.resources.export import LedgerExportMixin
 from community.resources.places import Places
 from community.resources.results import row_error
@@ -73,25 +50,29 @@ def _chunks(items, size=2000):
 
 
 class ResidentResource(LedgerExportMixin, resources.ModelResource):
-    pk = ie_fields.Field(attribute="pk", column_name=COL_PK)
-    name = ie_fields.Field(attribute="name", column_name=COL_NAME)
-    gender = ie_fields.Field(column_name=COL_GENDER)
-    birth_date = ie_fields.Field(column_name=COL_BIRTH)
-    ethnicity = ie_fields.Field(column_name=COL_ETHNICITY)
-    id_number = ie_fields.Field(column_name=COL_ID)
-    phone = ie_fields.Field(column_name=COL_PHONE)
-    grid = ie_fields.Field(column_name=COL_GRID)
-    compound = ie_fields.Field(column_name=COL_COMPOUND)
-    building = ie_fields.Field(column_name=COL_BUILDING)
-    unit = ie_fields.Field(column_name=COL_UNIT)
-    door_number = ie_fields.Field(column_name=COL_DOOR)
-    relation_to_head = ie_fields.Field(attribute="relation_to_head", column_name=COL_RELATION)
-    residency_type = ie_fields.Field(column_name=COL_RESIDENCY)
-    political_status = ie_fields.Field(attribute="political_status", column_name=COL_POLITICAL)
-    tags = ie_fields.Field(column_name=COL_TAGS)
-    moved_in = ie_fields.Field(column_name=COL_MOVED_IN)
-    moved_out = ie_fields.Field(column_name=COL_MOVED_OUT)
-    notes = ie_fields.Field(attribute="notes", column_name=COL_NOTES)
+    pk = ie_fields.Field(attribute="pk", column_name=columns.COL_PK)
+    name = ie_fields.Field(attribute="name", column_name=columns.COL_NAME)
+    gender = ie_fields.Field(column_name=columns.COL_GENDER)
+    birth_date = ie_fields.Field(column_name=columns.COL_BIRTH)
+    ethnicity = ie_fields.Field(column_name=columns.COL_ETHNICITY)
+    id_number = ie_fields.Field(column_name=columns.COL_ID)
+    phone = ie_fields.Field(column_name=columns.COL_PHONE)
+    grid = ie_fields.Field(column_name=columns.COL_GRID)
+    compound = ie_fields.Field(column_name=columns.COL_COMPOUND)
+    building = ie_fields.Field(column_name=columns.COL_BUILDING)
+    unit = ie_fields.Field(column_name=columns.COL_UNIT)
+    door_number = ie_fields.Field(column_name=columns.COL_DOOR)
+    relation_to_head = ie_fields.Field(
+        attribute="relation_to_head", column_name=columns.COL_RELATION
+    )
+    residency_type = ie_fields.Field(column_name=columns.COL_RESIDENCY)
+    political_status = ie_fields.Field(
+        attribute="political_status", column_name=columns.COL_POLITICAL
+    )
+    tags = ie_fields.Field(column_name=columns.COL_TAGS)
+    moved_in = ie_fields.Field(column_name=columns.COL_MOVED_IN)
+    moved_out = ie_fields.Field(column_name=columns.COL_MOVED_OUT)
+    notes = ie_fields.Field(attribute="notes", column_name=columns.COL_NOTES)
 
     class Meta:
         model = Resident
@@ -154,7 +135,7 @@ class ResidentResource(LedgerExportMixin, resources.ModelResource):
     def before_import(self, dataset, **kwargs):
         if self.community is None:
             raise ValueError(_("Choose the community to import into."))
-        missing = [c for c in REQUIRED_COLUMNS if c not in dataset.headers]
+        missing = [c for c in columns.REQUIRED_COLUMNS if c not in dataset.headers]
         if missing:
             raise ValueError(_("Missing columns: %(columns)s") % {"columns": "、".join(missing)})
         self.tags = {t.name: t for t in CareTag.objects.filter(community=self.community)}
@@ -169,7 +150,7 @@ class ResidentResource(LedgerExportMixin, resources.ModelResource):
             self._prepare(dataset)
 
     def _row_number(self, row: dict, index: int) -> int:
-        number = row.get(COL_ROW)
+        number = row.get(columns.COL_ROW)
         return int(number) if number else index + 1
 
     def _prepare(self, dataset) -> None:
@@ -378,9 +359,11 @@ class ResidentResource(LedgerExportMixin, resources.ModelResource):
     def _set_heads(self, written) -> None:
         """A household's head is its resident whose 与户主关系 is 户主/本人 (one UPDATE per
         chunk of households, by subquery)."""
-        household_ids = {r.household_id for r, p in written if p.relation in HEAD_RELATIONS}
+        household_ids = {r.household_id for r, p in written if p.relation in columns.HEAD_RELATIONS}
         head = (
-            Resident.objects.filter(household=OuterRef("pk"), relation_to_head__in=HEAD_RELATIONS)
+            Resident.objects.filter(
+                household=OuterRef("pk"), relation_to_head__in=columns.HEAD_RELATIONS
+            )
             .order_by("pk")
             .values("pk")[:1]
         )
