@@ -106,8 +106,9 @@ from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.sessions.backends.db import SessionStore
-from community import roles
-from community.models import Community, StaffProfile
+from accounts import roles
+from accounts.models import StaffProfile
+from community.models import Community
 from governance.models import ServiceRequest
 from governance.views.requests import TRACKED_KEY
 

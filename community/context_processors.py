@@ -1,13 +1,12 @@
 from django.utils.functional import SimpleLazyObject
 
+from community.elder_mode import ELDER_COOKIE
 from community.queries import community_for_request
-from community.views import ELDER_COOKIE
 
-# A page rendered for the page cache (governance.queries.caching.cached_page) carries this instead
-# of
-# the CSRF token; the token of each visitor replaces it when the page is served. Only letters,
-# digits and dashes, so HTML escaping leaves it alone, and a real token (letters and digits
-# only) can never contain it.
+# A page rendered for the page cache (governance.queries.caching.cached_page) carries this
+# instead of the CSRF token; the token of each visitor replaces it when the page is served. Only
+# letters, digits and dashes, so HTML escaping leaves it alone, and a real token (letters and
+# digits only) can never contain it.
 CSRF_PLACEHOLDER = "hx-csrf-placeholder-5c1e9a7d3b"
 PAGE_CACHE_ATTRIBUTE = "_hx_page_cache"
 

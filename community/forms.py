@@ -1,4 +1,5 @@
-"""Forms of the registry: input validation only (the rules live in validators.py).
+"""Forms of the registry: input validation only (the rules live in validators.py, and for a
+home visit in services.check_visit).
 
 Protected values (ID numbers, phones) are never put back into a form: the input starts
 empty, the help text shows the masked value, and a blank input keeps what is stored.
@@ -15,6 +16,7 @@ from import_export.forms import ExportForm
 from community.models import Household, PartyMember, Resident, Visit
 from community.queries import find_same_id_number
 from community.search import protected_lookup
+from community.services import check_visit
 from community.validators import (
     birth_date_from_id,
     check_id_number_matches,
@@ -251,17 +253,19 @@ class VisitForm(forms.ModelForm):
             "follow_up_note",
         ]
 
-    def clean_visited_on(self):
-        visited_on = self.cleaned_data["visited_on"]
-        if visited_on > timezone.localdate():
-            raise ValidationError(_("A visit cannot be in the future."))
-        return visited_on
-
     def clean(self):
+        """The visit rules are the service's (community.services.check_visit): its errors
+        are shown on the fields they name."""
         cleaned = super().clean()
-        household, resident = cleaned.get("household"), cleaned.get("resident")
-        if household is not None and resident is not None and resident.household_id != household.pk:
-            self.add_error("resident", _("The resident met must live in the household visited."))
+        household = cleaned.get("household")
+        try:
+            check_visit(
+                household=household,
+                resident=cleaned.get("resident"),
+                visited_on=cleaned.get("visited_on"),
+            )
+        except ValidationError as error:
+            self.add_error(None, error)
         if household is not None:
             self.instance.community_id = household.community_id
         return cleaned

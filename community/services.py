@@ -102,6 +102,27 @@ def record_access(
     return entry
 
 
+def check_visit(
+    *,
+    household: Household | None,
+    resident: Resident | None = None,
+    visited_on: dt.date | None = None,
+) -> None:
+    """The rules of a home visit: the resident met (if any) lives in the household visited,
+    and a visit is not in the future. A value not known yet (None) is not checked.
+
+    Raises one ValidationError keyed by field ("resident", "visited_on") with every rule
+    broken; record_visit() applies it, and the visit form shows it on its fields.
+    """
+    errors = {}
+    if household is not None and resident is not None and resident.household_id != household.pk:
+        errors["resident"] = _("The resident met must live in the household visited.")
+    if visited_on is not None and visited_on > timezone.localdate():
+        errors["visited_on"] = _("A visit cannot be in the future.")
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def record_visit(
     *,
@@ -114,11 +135,8 @@ def record_visit(
     follow_up_needed: bool = False,
     follow_up_note: str = "",
 ) -> Visit:
-    """Record a home visit; the visit belongs to the household's community."""
-    if resident is not None and resident.household_id != household.pk:
-        raise ValidationError(
-            {"resident": _("The resident met must live in the household visited.")}
-        )
+    """Record a home visit (the rules: check_visit); the visit belongs to the household's
+    community."""
     visit = Visit(
         community_id=household.community_id,
         household=household,
@@ -131,8 +149,7 @@ def record_visit(
     )
     if visited_on is not None:
         visit.visited_on = visited_on
-    if visit.visited_on > timezone.localdate():
-        raise ValidationError({"visited_on": _("A visit cannot be in the future.")})
+    check_visit(household=household, resident=resident, visited_on=visit.visited_on)
     visit.save()
     return visit
 

@@ -13,14 +13,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import scoped
+from community.elder_mode import ELDER_COOKIE, ELDER_COOKIE_AGE
 from community.forms import FindResidentForm, RevealForm
 from community.models import Grid, Resident
 from community.queries import due_visits as due_visit_list
 from community.queries import with_tagged_residents
 from community.services import reveal_personal_data
-
-ELDER_COOKIE = "elder_mode"
-ELDER_COOKIE_AGE = 365 * 24 * 3600
 
 
 @require_POST

@@ -27,7 +27,7 @@ from django.http import HttpResponse
 from django.middleware.csrf import get_token
 
 from community.context_processors import CSRF_PLACEHOLDER, PAGE_CACHE_ATTRIBUTE
-from community.views import ELDER_COOKIE
+from community.elder_mode import ELDER_COOKIE
 
 PUBLIC_TIMEOUT = 60
 

@@ -5,7 +5,7 @@ import re
 import pytest
 
 from accounts.models import StaffProfile
-from community import admin as community_admin
+from community.admin import filters as community_admin
 from community.models import Building, Compound, Grid
 from governance.services.setup import set_up_community
 

@@ -175,3 +175,25 @@ def test_visit_form_rejects_future_dates_and_residents_of_other_households(clien
     errors = response.context["adminform"].form.errors
     assert sorted(errors) == ["resident", "visited_on"]
     assert not Visit.objects.exists()
+
+
+def test_record_visit_applies_the_same_rules_as_the_visit_form(registry):
+    from django.core.exceptions import ValidationError
+
+    from community.models import Visit
+    from community.services import record_visit
+
+    with pytest.raises(ValidationError) as raised:
+        record_visit(
+            visitor=registry.staff,
+            household=registry.home_a,
+            resident=registry.resident_b,
+            visited_on=dt.date(2999, 1, 1),
+        )
+    assert sorted(raised.value.message_dict) == ["resident", "visited_on"]
+    with pytest.raises(ValidationError) as raised:
+        record_visit(
+            visitor=registry.staff, household=registry.home_a, visited_on=dt.date(2999, 1, 1)
+        )
+    assert sorted(raised.value.message_dict) == ["visited_on"]
+    assert not Visit.objects.exists()

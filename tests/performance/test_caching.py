@@ -184,7 +184,7 @@ def test_each_visitor_of_a_cached_page_gets_a_working_token_of_their_own(communi
 
 
 def test_language_and_elder_mode_are_cached_apart(client, community):
-    from community.views import ELDER_COOKIE
+    from community.elder_mode import ELDER_COOKIE
 
     assert 'lang="zh-hans"' in client.get("/").content.decode()[:200]
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"

@@ -1,52 +1,26 @@
-"""The registry's back office: places, residents, visits, party members, the access log.
-
-Every admin is scoped (CommunityScopedAdmin): other communities' rows, and for grid
-workers other grids' rows, are invisible in lists, detail pages, autocompletes and
-foreign-key choices, and answer 404. ID numbers and phones appear masked; ethnicity and
-care tags only for users holding community.view_sensitive_data.
-"""
+"""Households, residents (protected personal data, reveal, Excel import and export) and
+care tags in the back office."""
 
 from django.contrib import admin, messages
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch
 from django.http import HttpResponseRedirect
 from django.urls import path, reverse
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import XLSX
 
-from accounts.access import SCOPES, community_ids, home_community, scoped
+from accounts.access import home_community, scoped
 from accounts.admin_base import CommunityScopedAdmin, ScopedInlineMixin
 from accounts.paginator import EstimatedCountPaginator
 from community import services, views
-from community.forms import (
-    HouseholdForm,
-    PartyMemberForm,
-    ReasonExportForm,
-    ResidentForm,
-    ResidentInlineFormSet,
-    VisitForm,
-)
-from community.models import (
-    Building,
-    CareTag,
-    Community,
-    Compound,
-    Grid,
-    GridMember,
-    Household,
-    PartyMember,
-    Resident,
-    ResidentTag,
-    Unit,
-    Visit,
-    VolunteerService,
-)
+from community.admin.filters import CommunityFilterMixin, ScopedRelatedFilter
+from community.admin.visits import HouseholdVisitInline, ResidentVisitInline
+from community.forms import HouseholdForm, ReasonExportForm, ResidentForm, ResidentInlineFormSet
+from community.models import CareTag, Household, Resident, ResidentTag
 from community.resources import LedgerXLSX, ResidentResource, error_lines, imported_ids
 from community.search import mask_search_term, search_households, search_residents
-from community.search_privacy import NoFullNumberInUrlMixin, NoFullNumberSearchMixin
+from community.search_privacy import NoFullNumberInUrlMixin
 from community.uploads import SpreadsheetRefused
 from privacy.models import AccessLog
 
@@ -55,143 +29,6 @@ SENSITIVE = "community.view_sensitive_data"
 
 def can_see_sensitive(request) -> bool:
     return request.user.has_perm(SENSITIVE)
-
-
-# A filter lists at most this many choices. A user who sees every community (a superuser, the
-# division) would otherwise get every grid, compound and building of the division in the
-# sidebar (2,000 buildings at 50 communities: most of the resident list's time); past the
-# limit they choose a community first (the "community" filter) and get its places.
-FILTER_CHOICES_LIMIT = 200
-COMMUNITY_PARAMETER = "community__id__exact"
-
-
-class ScopedRelatedFilter(admin.RelatedFieldListFilter):
-    """A foreign-key filter whose choices are only the rows the user may see (at most
-    FILTER_CHOICES_LIMIT; within the chosen community, if one is chosen)."""
-
-    def field_choices(self, field, request, model_admin):
-        model = field.related_model
-        queryset = scoped(model._default_manager.all(), request.user)
-        chosen = request.GET.get(COMMUNITY_PARAMETER, "")
-        if chosen.isdigit() and model in SCOPES:
-            queryset = queryset.filter(**{SCOPES[model][0]: chosen})
-        if model is Building:
-            queryset = queryset.select_related("compound")
-        rows = list(queryset[: FILTER_CHOICES_LIMIT + 1])
-        if len(rows) > FILTER_CHOICES_LIMIT:
-            return []
-        return [(obj.pk, str(obj)) for obj in rows]
-
-
-def spans_communities(user) -> bool:
-    """True for a user who sees more than one community (or all of them)."""
-    ids = community_ids(user)
-    return ids is None or len(ids) > 1
-
-
-class CommunityFilterMixin:
-    """A "community" filter first, for users who see several communities: the place filters
-    then list the chosen community's grids, compounds and buildings."""
-
-    def get_list_filter(self, request):
-        return self.with_community_filter(request, super().get_list_filter(request))
-
-    @staticmethod
-    def with_community_filter(request, filters):
-        filters = list(filters)
-        if spans_communities(request.user):
-            filters.insert(0, ("community", ScopedRelatedFilter))
-        return filters
-
-
-def _staff_users(request):
-    """Accounts of the user's communities (for visitor / grid-member choices)."""
-    users = get_user_model().objects.filter(is_active=True, is_staff=True)
-    ids = community_ids(request.user)
-    if ids is not None:
-        users = users.filter(staff_profile__community__in=ids)
-    return users
-
-
-@admin.register(Community)
-class CommunityAdmin(admin.ModelAdmin):
-    list_display = ["name", "regiment", "division", "slug"]
-    search_fields = ["name", "regiment", "division"]
-    prepopulated_fields = {"slug": ["name"]}
-
-
-# --- Places ------------------------------------------------------------------------------
-
-
-class GridMemberInline(ScopedInlineMixin, admin.TabularInline):
-    model = GridMember
-    extra = 0
-    fields = ["user", "role"]
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "user":
-            kwargs["queryset"] = _staff_users(request)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-
-@admin.register(Grid)
-class GridAdmin(CommunityScopedAdmin):
-    list_display = ["code", "name", "police_officer", "building_count"]
-    search_fields = ["code", "name"]
-    inlines = [GridMemberInline]
-
-    ordering = ["code"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(building_total=Count("buildings"))
-
-    @admin.display(description=_("buildings"), ordering="building_total")
-    def building_count(self, obj):
-        return obj.building_total
-
-
-@admin.register(Compound)
-class CompoundAdmin(CommunityScopedAdmin):
-    list_display = ["name", "building_count"]
-    search_fields = ["name"]
-    ordering = ["name"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(building_total=Count("buildings"))
-
-    @admin.display(description=_("buildings"), ordering="building_total")
-    def building_count(self, obj):
-        return obj.building_total
-
-
-class UnitInline(ScopedInlineMixin, admin.TabularInline):
-    model = Unit
-    extra = 0
-    fields = ["number"]
-
-
-@admin.register(Building)
-class BuildingAdmin(CommunityFilterMixin, CommunityScopedAdmin):
-    list_display = ["__str__", "compound", "number", "kind", "grid"]
-    list_filter = [("grid", ScopedRelatedFilter), ("compound", ScopedRelatedFilter), "kind"]
-    list_select_related = ["compound", "grid"]
-    search_fields = ["number", "compound__name"]
-    autocomplete_fields = ["compound"]
-    inlines = [UnitInline]
-
-
-@admin.register(Unit)
-class UnitAdmin(CommunityScopedAdmin):
-    list_display = ["__str__", "building"]
-    list_select_related = ["building__compound"]
-    search_fields = ["number", "building__number", "building__compound__name"]
-    autocomplete_fields = ["building"]
-
-    def get_model_perms(self, request):
-        return {}  # edited on the building page; registered for autocompletes
-
-
-# --- People ------------------------------------------------------------------------------
 
 
 class ResidentInline(ScopedInlineMixin, admin.TabularInline):
@@ -214,31 +51,6 @@ class ResidentInline(ScopedInlineMixin, admin.TabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).defer("id_number", "phone")
-
-
-class VisitInline(admin.TabularInline):
-    """The visits of a household or resident, read-only (record new ones as visits)."""
-
-    model = Visit
-    extra = 0
-    can_delete = False
-    show_change_link = True
-    fields = ["visited_on", "visitor", "purpose", "findings", "follow_up_needed"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def get_queryset(self, request):
-        return scoped(super().get_queryset(request), request.user).select_related("visitor")
-
-
-class ResidentVisitInline(VisitInline):
-    fk_name = "resident"
-
-
-class HouseholdVisitInline(VisitInline):
-    fk_name = "household"
 
 
 class ResidentTagInline(ScopedInlineMixin, admin.TabularInline):
@@ -563,183 +375,3 @@ class CareTagAdmin(CommunityScopedAdmin):
 
     def has_view_permission(self, request, obj=None):
         return can_see_sensitive(request) and super().has_view_permission(request, obj)
-
-
-# --- Visits ------------------------------------------------------------------------------
-
-
-@admin.register(Visit)
-class VisitAdmin(CommunityFilterMixin, CommunityScopedAdmin):
-    form = VisitForm
-    list_display = [
-        "visited_on",
-        "household",
-        "resident",
-        "visitor",
-        "purpose",
-        "follow_up_needed",
-    ]
-    list_filter = [
-        ("household__building__grid", ScopedRelatedFilter),
-        "purpose",
-        "follow_up_needed",
-    ]
-    date_hierarchy = "visited_on"
-    search_fields = ["household__door_number", "household__building__number", "resident__name"]
-    autocomplete_fields = ["household", "resident"]
-    fields = [
-        "household",
-        "resident",
-        "visited_on",
-        "purpose",
-        "findings",
-        "follow_up_needed",
-        "follow_up_note",
-        "visitor",
-    ]
-    readonly_fields = ["visitor"]
-    change_list_template = "admin/community/visit/change_list.html"
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .with_place()
-            .defer("resident__id_number", "resident__phone")
-        )
-
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.visitor = request.user
-        super().save_model(request, obj, form, change)
-
-    def get_urls(self):
-        return [
-            path(
-                "due/",
-                self.admin_site.admin_view(self.due_view),
-                name="community_visit_due",
-            ),
-            *super().get_urls(),
-        ]
-
-    def due_view(self, request):
-        return views.due_visits(request, model_admin=self)
-
-
-# --- Party members and volunteers --------------------------------------------------------
-
-
-@admin.register(PartyMember)
-class PartyMemberAdmin(CommunityFilterMixin, NoFullNumberSearchMixin, CommunityScopedAdmin):
-    form = PartyMemberForm
-    list_display = [
-        "display_name",
-        "kind",
-        "status",
-        "work_unit",
-        "home_branch",
-        "dual_registered_on",
-        "grid",
-        "phone_masked",
-    ]
-    list_filter = ["kind", "status", ("grid", ScopedRelatedFilter)]
-    list_select_related = ["resident", "grid"]
-    search_fields = ["name", "resident__name", "work_unit", "home_branch"]
-    autocomplete_fields = ["resident"]
-    fields = [
-        "kind",
-        "resident",
-        "name",
-        "phone_entry",
-        "status",
-        "joined_on",
-        "work_unit",
-        "home_branch",
-        "dual_registered_on",
-        "grid",
-        "skills",
-    ]
-
-    def get_queryset(self, request):
-        return (
-            super().get_queryset(request).defer("phone", "resident__id_number", "resident__phone")
-        )
-
-    @admin.display(description=_("name"), ordering="name")
-    def display_name(self, obj):
-        return obj.display_name
-
-
-@admin.register(VolunteerService)
-class VolunteerServiceAdmin(CommunityScopedAdmin):
-    list_display = ["served_on", "person", "activity", "hours", "verified_by"]
-    list_filter = ["served_on"]
-    list_select_related = ["resident", "party_member__resident", "verified_by"]
-    search_fields = ["activity", "resident__name", "party_member__name"]
-    autocomplete_fields = ["resident", "party_member"]
-    fields = ["resident", "party_member", "activity", "served_on", "hours", "verified_by"]
-    readonly_fields = ["verified_by"]
-    actions = ["verify"]
-    date_hierarchy = "served_on"
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .defer("resident__id_number", "resident__phone", "party_member__phone")
-        )
-
-    def save_model(self, request, obj, form, change):
-        person = obj.resident or obj.party_member
-        if person is not None:
-            obj.community_id = person.community_id
-        super().save_model(request, obj, form, change)
-
-    @admin.display(description=_("volunteer"))
-    def person(self, obj):
-        return obj.resident.name if obj.resident_id else obj.party_member.display_name
-
-    @admin.action(description=_("Verify the selected hours"), permissions=["change"])
-    def verify(self, request, queryset):
-        count = services.verify_volunteer_services(user=request.user, services=queryset)
-        self.message_user(request, _("%(count)s records verified.") % {"count": count})
-
-
-# --- Access log --------------------------------------------------------------------------
-
-
-@admin.register(AccessLog)
-class AccessLogAdmin(CommunityScopedAdmin):
-    list_display = ["at", "user", "action", "model", "record_count", "reason", "record_link"]
-    list_filter = ["action", "model"]
-    list_select_related = ["user"]
-    date_hierarchy = "at"
-    search_fields = ["user__username", "reason"]
-    readonly_fields = [
-        "at",
-        "user",
-        "action",
-        "model",
-        "record_count",
-        "object_ids",
-        "fields",
-        "reason",
-    ]
-    fields = readonly_fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    @admin.display(description=_("record"))
-    def record_link(self, obj):
-        if obj.model == "community.resident" and obj.record_count == 1:
-            url = reverse("admin:community_resident_change", args=[obj.object_ids[0]])
-            return format_html('<a href="{}">#{}</a>', url, obj.object_ids[0])
-        return ""

@@ -1,0 +1,53 @@
+"""The list filters the registry shares: place filters that list only the rows the user may
+see, and a "community" filter first for users who see several communities."""
+
+from django.contrib import admin
+
+from accounts.access import SCOPES, community_ids, scoped
+from community.models import Building
+
+# A filter lists at most this many choices. A user who sees every community (a superuser, the
+# division) would otherwise get every grid, compound and building of the division in the
+# sidebar (2,000 buildings at 50 communities: most of the resident list's time); past the
+# limit they choose a community first (the "community" filter) and get its places.
+FILTER_CHOICES_LIMIT = 200
+COMMUNITY_PARAMETER = "community__id__exact"
+
+
+class ScopedRelatedFilter(admin.RelatedFieldListFilter):
+    """A foreign-key filter whose choices are only the rows the user may see (at most
+    FILTER_CHOICES_LIMIT; within the chosen community, if one is chosen)."""
+
+    def field_choices(self, field, request, model_admin):
+        model = field.related_model
+        queryset = scoped(model._default_manager.all(), request.user)
+        chosen = request.GET.get(COMMUNITY_PARAMETER, "")
+        if chosen.isdigit() and model in SCOPES:
+            queryset = queryset.filter(**{SCOPES[model][0]: chosen})
+        if model is Building:
+            queryset = queryset.select_related("compound")
+        rows = list(queryset[: FILTER_CHOICES_LIMIT + 1])
+        if len(rows) > FILTER_CHOICES_LIMIT:
+            return []
+        return [(obj.pk, str(obj)) for obj in rows]
+
+
+def spans_communities(user) -> bool:
+    """True for a user who sees more than one community (or all of them)."""
+    ids = community_ids(user)
+    return ids is None or len(ids) > 1
+
+
+class CommunityFilterMixin:
+    """A "community" filter first, for users who see several communities: the place filters
+    then list the chosen community's grids, compounds and buildings."""
+
+    def get_list_filter(self, request):
+        return self.with_community_filter(request, super().get_list_filter(request))
+
+    @staticmethod
+    def with_community_filter(request, filters):
+        filters = list(filters)
+        if spans_communities(request.user):
+            filters.insert(0, ("community", ScopedRelatedFilter))
+        return filters

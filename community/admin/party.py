@@ -1,0 +1,87 @@
+"""Party members and volunteer service hours in the back office."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from accounts.admin_base import CommunityScopedAdmin
+from community import services
+from community.admin.filters import CommunityFilterMixin, ScopedRelatedFilter
+from community.forms import PartyMemberForm
+from community.models import PartyMember, VolunteerService
+from community.search_privacy import NoFullNumberSearchMixin
+
+
+@admin.register(PartyMember)
+class PartyMemberAdmin(CommunityFilterMixin, NoFullNumberSearchMixin, CommunityScopedAdmin):
+    form = PartyMemberForm
+    list_display = [
+        "display_name",
+        "kind",
+        "status",
+        "work_unit",
+        "home_branch",
+        "dual_registered_on",
+        "grid",
+        "phone_masked",
+    ]
+    list_filter = ["kind", "status", ("grid", ScopedRelatedFilter)]
+    list_select_related = ["resident", "grid"]
+    search_fields = ["name", "resident__name", "work_unit", "home_branch"]
+    autocomplete_fields = ["resident"]
+    fields = [
+        "kind",
+        "resident",
+        "name",
+        "phone_entry",
+        "status",
+        "joined_on",
+        "work_unit",
+        "home_branch",
+        "dual_registered_on",
+        "grid",
+        "skills",
+    ]
+
+    def get_queryset(self, request):
+        return (
+            super().get_queryset(request).defer("phone", "resident__id_number", "resident__phone")
+        )
+
+    @admin.display(description=_("name"), ordering="name")
+    def display_name(self, obj):
+        return obj.display_name
+
+
+@admin.register(VolunteerService)
+class VolunteerServiceAdmin(CommunityScopedAdmin):
+    list_display = ["served_on", "person", "activity", "hours", "verified_by"]
+    list_filter = ["served_on"]
+    list_select_related = ["resident", "party_member__resident", "verified_by"]
+    search_fields = ["activity", "resident__name", "party_member__name"]
+    autocomplete_fields = ["resident", "party_member"]
+    fields = ["resident", "party_member", "activity", "served_on", "hours", "verified_by"]
+    readonly_fields = ["verified_by"]
+    actions = ["verify"]
+    date_hierarchy = "served_on"
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .defer("resident__id_number", "resident__phone", "party_member__phone")
+        )
+
+    def save_model(self, request, obj, form, change):
+        person = obj.resident or obj.party_member
+        if person is not None:
+            obj.community_id = person.community_id
+        super().save_model(request, obj, form, change)
+
+    @admin.display(description=_("volunteer"))
+    def person(self, obj):
+        return obj.resident.name if obj.resident_id else obj.party_member.display_name
+
+    @admin.action(description=_("Verify the selected hours"), permissions=["change"])
+    def verify(self, request, queryset):
+        count = services.verify_volunteer_services(user=request.user, services=queryset)
+        self.message_user(request, _("%(count)s records verified.") % {"count": count})
