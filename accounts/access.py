@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
 from accounts import roles
+from privacy import audit_bulk
 
 WIDE_ROLES = {roles.SECRETARY, roles.STAFF, roles.STAR_MEMBER}
 
@@ -108,6 +109,7 @@ SCOPES: dict[type, tuple[str, str | None]] = {}
 
 def register_scope(model, *, community: str, grid: str | None = None) -> None:
     SCOPES[model] = (community, grid)
+    audit_bulk.COMMUNITY_PATHS[model] = community  # bulk writes' audit rows name the community
 
 
 def scoped(queryset: QuerySet, user) -> QuerySet:

@@ -29,6 +29,9 @@ BATCH = 1000
 _SHARED = ("at", "actor", "actor_name", "ip", "action", "model")
 _PER_ROW = ("object_id", "object_repr", "changes", "community")
 _community_lookups: dict[type, str | None] = {}
+# Model -> lookup from it to its community, for models without a community column of their
+# own; the scoping registry (accounts.access.register_scope) fills it.
+COMMUNITY_PATHS: dict[type, str] = {}
 
 
 def _shared(action: str, model, connection) -> list:
@@ -92,13 +95,10 @@ def _write(action: str, model, rows, *, via: str) -> None:
 
 def _community_lookup(model) -> str | None:
     """How a query reaches a record's community: its own column, else the path the model
-    registered for scoping (accounts.access), else nothing."""
+    registered for scoping (COMMUNITY_PATHS), else nothing."""
     if model not in _community_lookups:
-        from accounts.access import SCOPES
-
         own = any(f.attname == "community_id" for f in model._meta.concrete_fields)
-        paths = SCOPES.get(model)
-        _community_lookups[model] = "community_id" if own else (paths[0] if paths else None)
+        _community_lookups[model] = "community_id" if own else COMMUNITY_PATHS.get(model)
     return _community_lookups[model]
 
 

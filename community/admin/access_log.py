@@ -5,12 +5,12 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from accounts.admin_base import CommunityScopedAdmin
+from accounts.admin_base import ReadOnlyAdmin
 from privacy.models import AccessLog
 
 
 @admin.register(AccessLog)
-class AccessLogAdmin(CommunityScopedAdmin):
+class AccessLogAdmin(ReadOnlyAdmin):
     list_display = ["at", "user", "action", "model", "record_count", "reason", "record_link"]
     list_filter = ["action", "model"]
     list_select_related = ["user"]
@@ -27,15 +27,6 @@ class AccessLogAdmin(CommunityScopedAdmin):
         "reason",
     ]
     fields = readonly_fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("record"))
     def record_link(self, obj):

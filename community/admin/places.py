@@ -2,23 +2,13 @@
 buildings and units."""
 
 from django.contrib import admin
-from django.contrib.auth import get_user_model
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from accounts.access import community_ids
+from accounts.access import staff_of
 from accounts.admin_base import CommunityScopedAdmin, ScopedInlineMixin
 from community.admin.filters import CommunityFilterMixin, ScopedRelatedFilter
 from community.models import Building, Community, Compound, Grid, GridMember, Unit
-
-
-def _staff_users(request):
-    """Accounts of the user's communities (for visitor / grid-member choices)."""
-    users = get_user_model().objects.filter(is_active=True, is_staff=True)
-    ids = community_ids(request.user)
-    if ids is not None:
-        users = users.filter(staff_profile__community__in=ids)
-    return users
 
 
 @admin.register(Community)
@@ -35,7 +25,7 @@ class GridMemberInline(ScopedInlineMixin, admin.TabularInline):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "user":
-            kwargs["queryset"] = _staff_users(request)
+            kwargs["queryset"] = staff_of(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
