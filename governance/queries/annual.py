@@ -1,7 +1,7 @@
 """The annual summary (年度工作综述): a year's figures per star, computed from the records.
 
 Every figure is an SQL aggregate over the records of the community's year (the work ledger
-through governance.services.scoring.ledger_figures, requests and disputes through
+through governance.queries.scores.ledger_figures, requests and disputes through
 governance.queries.metrics,
 the registry, trainings, honours, the projects) and carries the URL of the records behind it:
 an admin changelist filtered to exactly those records, or the record's own page.
@@ -41,8 +41,9 @@ from governance.models import (
     WorkLog,
 )
 from governance.queries import metrics
-from governance.queries.dashboard import _text as text_cell
-from governance.services import scoring
+from governance.queries.scores import ledger_figures
+from governance.queries.spreadsheet import text_cell
+from governance.services.score_formula import q2
 
 HAN = "01"
 
@@ -127,7 +128,7 @@ class _Ledger:
     """The year's ledger figures per (star, kind), from one grouped query."""
 
     def __init__(self, *, community, start, end):
-        self.rows = scoring.ledger_figures(community=community, start=start, end=end)
+        self.rows = ledger_figures(community=community, start=start, end=end)
         self.start, self.end = start, end
 
     def total(self, star: Star, name: str, kind: str = "") -> int:
@@ -450,7 +451,7 @@ def annual_summary(*, community, year: int) -> AnnualSummary:
                 Figure(
                     f"project_paid:{project.pk}",
                     _("%(project)s: paid by the end of the year") % {"project": project.name},
-                    scoring.q2(project.paid),
+                    q2(project.paid),
                     _url(
                         "admin:governance_contract_changelist", {"project__id__exact": project.pk}
                     ),
@@ -570,7 +571,7 @@ def annual_summary(*, community, year: int) -> AnnualSummary:
     for section in sections.values():
         row = scores.get(section.star.id)
         if row is not None:
-            section.mean_score = scoring.q2(row["mean"])
+            section.mean_score = q2(row["mean"])
             section.months_scored = row["n"]
         section.scores_url = _url(
             "admin:governance_monthlyscore_changelist",
