@@ -10,11 +10,11 @@ The ledger gets --rows entries of one community spread over --months months (a f
 joint work of two stars), plus weekly tasks, veto events and a hand-entered value. Then, for
 the middle month, it times
 
-- sql:          governance.services.scoring.calculate() as the app runs it (one grouped query on the
+- sql:          governance.queries.scores.calculate() as the app runs it (one grouped query on the
                 indexed date range for the whole ledger month),
 - truncmonth:   the same aggregation filtered by TruncMonth(date) = month instead of a range,
 - python-orm:   calculate() fed by a plain Python loop over the month's WorkLog objects and
-                their stars (governance.services.scoring.ledger_figures_python),
+                their stars (ledger_figures_python below),
 - python-rows:  calculate() fed by a Python loop over (star, kind, figures) tuples, the
                 leanest loop there is,
 
@@ -34,14 +34,18 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-os.environ.setdefault("DEBUG", "1")
-os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key")
-os.environ.setdefault("FIELD_ENCRYPTION_KEY", "benchmark-only-field-key")
-os.environ.setdefault("DATABASE_URL", "sqlite:////tmp/hx-bench-scores.sqlite3")
 
 BENCH_SLUG = "bench-scores"
 FIRST_MONTH = datetime.date(2023, 1, 1)
+
+
+def configure_environment() -> None:
+    """Settings for a run from the command line (importing this module changes nothing)."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("DEBUG", "1")
+    os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key")
+    os.environ.setdefault("FIELD_ENCRYPTION_KEY", "benchmark-only-field-key")
+    os.environ.setdefault("DATABASE_URL", "sqlite:////tmp/hx-bench-scores.sqlite3")
 
 
 def ensure_postgres_database(url: str) -> None:
@@ -300,10 +304,32 @@ def setup(rows: int, month_count: int, seed: int, regenerate: bool = False):
     return community
 
 
+def ledger_figures_python(*, community, start: datetime.date, end: datetime.date) -> dict:
+    """The app's ledger figures from a plain Python loop over the month's WorkLog objects."""
+    from governance.models import WorkLog
+    from governance.queries import scores
+
+    figures: dict = {}
+    entries = (
+        WorkLog.objects.filter(community=community, date__gte=start, date__lt=end)
+        .prefetch_related("stars")
+        .iterator(chunk_size=2000)
+    )
+    for entry in entries:
+        for star in entry.stars.all():
+            bucket = figures.setdefault((star.id, entry.kind), dict.fromkeys(scores.FIGURES, 0))
+            bucket["count"] += 1
+            bucket["participants"] += entry.participants
+            bucket["households_reached"] += entry.households_reached
+            bucket["brochures"] += entry.brochures
+            bucket["online_posts"] += entry.online_posts
+    return figures
+
+
 def rows_loop(*, community, start, end) -> dict:
     """A Python loop over plain (star, kind, figures) tuples of the month's link rows."""
     from governance.models import WorkLog
-    from governance.services import scoring
+    from governance.queries import scores
 
     figures: dict = {}
     rows = (
@@ -321,7 +347,7 @@ def rows_loop(*, community, start, end) -> dict:
         .iterator(chunk_size=5000)
     )
     for star_id, kind, participants, households, brochures, posts in rows:
-        bucket = figures.setdefault((star_id, kind), dict.fromkeys(scoring.FIGURES, 0))
+        bucket = figures.setdefault((star_id, kind), dict.fromkeys(scores.FIGURES, 0))
         bucket["count"] += 1
         bucket["participants"] += participants
         bucket["households_reached"] += households
@@ -332,29 +358,15 @@ def rows_loop(*, community, start, end) -> dict:
 
 def truncmonth_figures(*, community, start, end) -> dict:
     """The app's aggregation, filtered by TruncMonth(date) instead of an indexed range."""
-    from django.db.models import Count, Sum
     from django.db.models.functions import TruncMonth
 
     from governance.models import WorkLog
-    from governance.services import scoring
+    from governance.queries import scores
 
-    rows = (
-        WorkLog.stars.through.objects.annotate(month=TruncMonth("worklog__date"))
-        .filter(worklog__community=community, month=start)
-        .values("star_id", "worklog__kind")
-        .annotate(
-            count=Count("worklog_id"),
-            participants=Sum("worklog__participants"),
-            households_reached=Sum("worklog__households_reached"),
-            brochures=Sum("worklog__brochures"),
-            online_posts=Sum("worklog__online_posts"),
-        )
-        .order_by()
+    link = WorkLog.stars.through.objects.annotate(month=TruncMonth("worklog__date")).filter(
+        worklog__community=community, month=start
     )
-    return {
-        (row["star_id"], row["worklog__kind"]): {name: row[name] or 0 for name in scoring.FIGURES}
-        for row in rows
-    }
+    return scores.grouped_ledger_figures(link)
 
 
 def snapshot(star_months) -> list:
@@ -390,6 +402,7 @@ def main():
     parser.add_argument("--regenerate", action="store_true", help="Generate the rows anew.")
     args = parser.parse_args()
 
+    configure_environment()
     url = os.environ["DATABASE_URL"]
     if url.startswith("postgres"):
         ensure_postgres_database(url)
@@ -402,7 +415,7 @@ def main():
     from django.db.models import Count
 
     from governance.models import WorkLog
-    from governance.services import scoring
+    from governance.queries import scores
     from governance.services.ledger import next_month
 
     call_command("migrate", verbosity=0)
@@ -422,7 +435,7 @@ def main():
                 if figures_function
                 else None
             )
-            return scoring.calculate(community=community, month=month, today=today, figures=figures)
+            return scores.calculate(community=community, month=month, today=today, figures=figures)
 
         return calculate
 
@@ -432,7 +445,7 @@ def main():
         "sql (range on the indexed date)": timed(calculate, args.repeat),
         "sql, TruncMonth filter": timed(run(truncmonth_figures), args.repeat),
         "python loop over WorkLog objects": timed(
-            run(scoring.ledger_figures_python), max(1, args.repeat // 2)
+            run(ledger_figures_python), max(1, args.repeat // 2)
         ),
         "python loop over value tuples": timed(run(rows_loop), args.repeat),
     }

@@ -34,13 +34,15 @@ from governance.models.requests import (
     RequestPhoto,
     ServiceRequest,
 )
-from governance.models.scoring import (
-    Indicator,
+from governance.models.scores import (
     IndicatorResult,
     LockedChange,
-    ManualValue,
     MonthlyScore,
     QuarterlyAssessment,
+)
+from governance.models.scoring import (
+    Indicator,
+    ManualValue,
     ScoringRule,
     VetoEvent,
 )

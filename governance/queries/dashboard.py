@@ -1,6 +1,6 @@
 """Reads for the secretary's dashboard (/dashboard/): a fixed number of queries per page.
 
-Every figure is stored by the scoring engine (governance/services/scoring.py, SQL aggregation) or
+Every figure is stored by the scoring engine (governance.services.scoring, SQL aggregation) or
 aggregated here in SQL; Python only arranges the handful of rows for display.
 """
 
@@ -16,6 +16,7 @@ from openpyxl.styles import Font
 
 from governance.models import IndicatorResult, MonthlyScore, Star, WeeklyTask
 from governance.periods import month_start, months_back, next_month
+from governance.queries.spreadsheet import text_cell
 
 TREND_MONTHS = 12
 ATTENTION_LIMIT = 20
@@ -187,13 +188,6 @@ def week_tasks(*, community, star: Star, week: datetime.date):
 # --- the month as a spreadsheet ----------------------------------------------------------------
 
 
-def _text(value):
-    """Strings go in as text, never as formulas (CSV/XLSX injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
-
-
 def month_workbook(*, community, data: dict) -> bytes:
     """The month's scores and indicator results as an XLSX file."""
     book = Workbook()
@@ -221,12 +215,12 @@ def month_workbook(*, community, data: dict) -> bytes:
     for row in data["rows"]:
         score = row.score
         if score is None:
-            sheet.append(["", _text(row.star.name)])
+            sheet.append(["", text_cell(row.star.name)])
             continue
         sheet.append(
             [
                 score.rank,
-                _text(row.star.name),
+                text_cell(row.star.name),
                 float(score.objective),
                 float(score.review) if score.review is not None else None,
                 float(score.satisfaction) if score.satisfaction is not None else None,
@@ -236,7 +230,7 @@ def month_workbook(*, community, data: dict) -> bytes:
                 _("yes") if score.vetoed else "",
                 float(score.total),
                 str(score.get_state_display()),
-                _text(score.review_comment),
+                text_cell(score.review_comment),
             ]
         )
     details = book.create_sheet(_("Indicators"))
@@ -257,8 +251,8 @@ def month_workbook(*, community, data: dict) -> bytes:
         for result in row.results:
             details.append(
                 [
-                    _text(row.star.name),
-                    _text(result.name),
+                    text_cell(row.star.name),
+                    text_cell(result.name),
                     float(result.actual) if result.actual is not None else _("not available"),
                     float(result.target),
                     float(result.share) if result.share is not None else None,

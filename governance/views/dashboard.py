@@ -1,7 +1,8 @@
 """The secretary's dashboard (/dashboard/): the month's scores, review, locking, the quarter.
 
-Thin views: they authorise, read through governance.queries.dashboard, call the services in
-governance.services.scoring and render. Staff only, each user sees their own community.
+Thin views: they authorise, read through governance.queries.dashboard and
+governance.queries.scores, call the services in governance.services.scoring and render. Staff
+only, each user sees their own community.
 """
 
 import datetime
@@ -23,8 +24,10 @@ from governance.forms.scoring import QuarterRemarksForm, ReasonForm, ReviewForm,
 from governance.models import MonthlyScore, QuarterlyAssessment, Star
 from governance.periods import ONE_WEEK
 from governance.queries import dashboard as queries
+from governance.queries import links, scores
 from governance.services import ledger as work
 from governance.services import scoring
+from governance.services.score_formula import quarter_months
 
 
 def _community_for(request) -> Community | None:
@@ -184,7 +187,7 @@ def score_detail(request, month, star_code):
     suggestion = None
     if score is not None and can_review and not score.is_locked:
         form = ReviewForm.for_score(score, data=request.POST if request.method == "POST" else None)
-        suggestion = scoring.suggested_satisfaction(
+        suggestion = scores.suggested_satisfaction(
             community=request.community, star=star, month=month
         )
         if score.satisfaction is None and suggestion[0] is not None:
@@ -228,10 +231,10 @@ def score_detail(request, month, star_code):
             "changes": changes,
             "form": form,
             "suggestion": suggestion,
-            "overdue_url": scoring.overdue_tasks_url(
+            "overdue_url": links.overdue_tasks_url(
                 star.id, start=month, end=work.next_month(month)
             ),
-            "veto_url": scoring.veto_url(star.id, start=month, end=work.next_month(month)),
+            "veto_url": links.veto_url(star.id, start=month, end=work.next_month(month)),
         },
     )
 
@@ -272,7 +275,7 @@ def star_week(request, star_code, year, week):
 def quarter_view(request, year, quarter):
     if not 1 <= quarter <= 4 or not 2000 <= year <= 2100:
         raise Http404
-    rows = scoring.quarter_rows(community=request.community, year=year, quarter=quarter)
+    rows = scores.quarter_rows(community=request.community, year=year, quarter=quarter)
     saved = {
         a.star_id: a
         for a in QuarterlyAssessment.objects.filter(
@@ -312,7 +315,7 @@ def quarter_view(request, year, quarter):
             "community": request.community,
             "year": year,
             "quarter": quarter,
-            "months": scoring.quarter_months(year, quarter),
+            "months": quarter_months(year, quarter),
             "rows": rows,
             "form": form,
             "can_assess": can_assess,

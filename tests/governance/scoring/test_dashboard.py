@@ -10,6 +10,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from governance.models import Indicator, MonthlyScore, WorkLog
+from governance.queries import scores as score_reads
 from governance.services import scoring
 
 pytestmark = pytest.mark.django_db
@@ -282,14 +283,14 @@ def test_satisfaction_is_suggested_from_the_residents_ratings(
 ):
     from governance.queries.indicators import RATE_SOURCES, rate_source
 
-    saved = RATE_SOURCES.get(scoring.SATISFACTION_RATE)
+    saved = RATE_SOURCES.get(score_reads.SATISFACTION_RATE)
     asked = []
 
     def ratings(*, community, start, end, star=None):
         asked.append((start, end, star.code))
         return (9, 10) if star.code == "harmony" else (0, 0)
 
-    rate_source(scoring.SATISFACTION_RATE, "ratings")(ratings)
+    rate_source(score_reads.SATISFACTION_RATE, "ratings")(ratings)
     try:
         client.force_login(sec)
         url = reverse("governance:score-detail", args=["2024-05", "harmony"])
@@ -302,9 +303,9 @@ def test_satisfaction_is_suggested_from_the_residents_ratings(
         assert other.context["form"].initial["satisfaction"] is None
     finally:
         if saved is None:
-            RATE_SOURCES.pop(scoring.SATISFACTION_RATE, None)
+            RATE_SOURCES.pop(score_reads.SATISFACTION_RATE, None)
         else:
-            RATE_SOURCES[scoring.SATISFACTION_RATE] = saved
+            RATE_SOURCES[score_reads.SATISFACTION_RATE] = saved
 
 
 @pytest.mark.parametrize("rows", [1, 3])

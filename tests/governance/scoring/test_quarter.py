@@ -7,6 +7,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from governance.models import MonthlyScore, QuarterlyAssessment
+from governance.queries import scores as score_reads
+from governance.services import score_formula as formula
 from governance.services import scoring
 
 pytestmark = pytest.mark.django_db
@@ -43,7 +45,7 @@ def set_months(community, star, totals, state="locked", vetoed=()):
 def test_quarter_rules(community, stars, totals, vetoed, mean, status, grade):
     star = stars["unity"]
     set_months(community, star, totals, vetoed={Q2[2]} if vetoed else set())
-    rows = scoring.quarter_rows(community=community, year=2024, quarter=2)
+    rows = score_reads.quarter_rows(community=community, year=2024, quarter=2)
     row = next(r for r in rows if r.star == star)
     assert (row.mean, row.status, row.grade, row.vetoed) == (D(mean), status, grade, vetoed)
 
@@ -59,7 +61,7 @@ def test_quarter_rules(community, stars, totals, vetoed, mean, status, grade):
     ],
 )
 def test_lit_and_withdrawn_edges(mean, vetoed, status):
-    assert scoring.status_for(D(mean), vetoed) == status
+    assert formula.status_for(D(mean), vetoed) == status
 
 
 @pytest.mark.parametrize(
@@ -76,14 +78,14 @@ def test_lit_and_withdrawn_edges(mean, vetoed, status):
     ],
 )
 def test_grade_bands(mean, grade):
-    assert scoring.grade_for(D(mean)) == grade
+    assert formula.grade_for(D(mean)) == grade
 
 
 def test_the_mean_is_over_the_three_months(community, stars):
     set_months(community, stars["jobs"], ["90", "85"])  # June not scored: counts 0
     row = next(
         r
-        for r in scoring.quarter_rows(community=community, year=2024, quarter=2)
+        for r in score_reads.quarter_rows(community=community, year=2024, quarter=2)
         if r.star.code == "jobs"
     )
     assert (row.mean, row.months_scored, row.status) == (D("58.33"), 2, "withdrawn")

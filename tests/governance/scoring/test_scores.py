@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 import time_machine
 
+from bench.scores import ledger_figures_python
 from governance.models import (
     Indicator,
     IndicatorResult,
@@ -16,6 +17,8 @@ from governance.models import (
     WeeklyTask,
     WorkLog,
 )
+from governance.queries import scores as score_reads
+from governance.services import score_formula as formula
 from governance.services import scoring
 
 pytestmark = pytest.mark.django_db
@@ -168,7 +171,7 @@ def test_joint_work_counts_for_both_stars(community, stars, log):
     fortress, safety, unity = stars["fortress"], stars["safety"], stars["unity"]
     log([fortress, safety], day(3), WorkLog.Kind.VOLUNTEER, households_reached=12, brochures=40)
     log([safety], day(4), WorkLog.Kind.VOLUNTEER, households_reached=1)
-    figures = scoring.ledger_figures(community=community, start=MAY, end=day(1, month=6))
+    figures = score_reads.ledger_figures(community=community, start=MAY, end=day(1, month=6))
     assert figures[(fortress.id, "volunteer")]["count"] == 1
     assert figures[(fortress.id, "volunteer")]["households_reached"] == 12
     assert figures[(safety.id, "volunteer")]["count"] == 2
@@ -176,10 +179,7 @@ def test_joint_work_counts_for_both_stars(community, stars, log):
     assert figures[(safety.id, "volunteer")]["brochures"] == 40
     assert (unity.id, "volunteer") not in figures
     # The plain-loop version agrees (the benchmark's baseline).
-    assert (
-        scoring.ledger_figures_python(community=community, start=MAY, end=day(1, month=6))
-        == figures
-    )
+    assert ledger_figures_python(community=community, start=MAY, end=day(1, month=6)) == figures
 
 
 def test_other_communities_records_do_not_count(community, other_community, stars, log, sec):
@@ -207,7 +207,7 @@ def test_other_communities_records_do_not_count(community, other_community, star
     ],
 )
 def test_band_edges(actual, target, points):
-    assert scoring.band_points(D(actual), D(target))[0] == D(points)
+    assert formula.band_points(D(actual), D(target))[0] == D(points)
 
 
 @pytest.mark.parametrize(
@@ -215,7 +215,7 @@ def test_band_edges(actual, target, points):
 )
 def test_bands_are_data(actual, points):
     bands = [[95, 10], [90, 8], [85, 6]]
-    assert scoring.band_points(D(actual), D(100), bands)[0] == D(points)
+    assert formula.band_points(D(actual), D(100), bands)[0] == D(points)
 
 
 def test_indicator_bands_are_validated(community, stars):
@@ -234,23 +234,23 @@ def test_indicator_bands_are_validated(community, stars):
 
 
 def test_formula_clamps_and_caps():
-    rule = dict(scoring.DEFAULT_RULE)
+    rule = dict(formula.DEFAULT_RULE)
     full = {"objective": D(100), "review": D(100), "satisfaction": D(100), "vetoed": False}
-    assert scoring.combine(**full, bonus=D(10), deduction=D(0), rule=rule) == D("110.00")
+    assert formula.combine(**full, bonus=D(10), deduction=D(0), rule=rule) == D("110.00")
     # The bonus cannot pass its cap, whatever is stored.
-    assert scoring.combine(**full, bonus=D(25), deduction=D(0), rule=rule) == D("110.00")
-    assert scoring.combine(
+    assert formula.combine(**full, bonus=D(25), deduction=D(0), rule=rule) == D("110.00")
+    assert formula.combine(
         **full, bonus=D(10), deduction=D(0), rule={**rule, "max_score": D(100)}
     ) == D("100.00")
-    assert scoring.combine(**{**full, "vetoed": True}, bonus=D(10), deduction=D(0), rule=rule) == 0
+    assert formula.combine(**{**full, "vetoed": True}, bonus=D(10), deduction=D(0), rule=rule) == 0
     none = {"objective": D(0), "review": None, "satisfaction": None, "vetoed": False}
-    assert scoring.combine(**none, bonus=D(0), deduction=D(10), rule=rule) == D("0.00")
-    assert scoring.deduction_for(3, rule) == D(3)
-    assert scoring.deduction_for(11, rule) == D(10)
+    assert formula.combine(**none, bonus=D(0), deduction=D(10), rule=rule) == D("0.00")
+    assert formula.deduction_for(3, rule) == D(3)
+    assert formula.deduction_for(11, rule) == D(10)
 
 
 def test_rank_shares_places_on_ties():
-    assert scoring.rank({1: D(90), 2: D(80), 3: D(90), 4: D(0)}) == {1: 1, 2: 3, 3: 1, 4: 4}
+    assert formula.rank({1: D(90), 2: D(80), 3: D(90), 4: D(0)}) == {1: 1, 2: 3, 3: 1, 4: 4}
 
 
 def test_weights_come_from_the_scoring_rule(community, stars, sec):
