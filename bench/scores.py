@@ -415,8 +415,8 @@ def main():
     from django.db.models import Count
 
     from governance.models import WorkLog
+    from governance.periods import next_month
     from governance.queries import scores
-    from governance.services.ledger import next_month
 
     call_command("migrate", verbosity=0)
     community = setup(args.rows, args.months, args.seed, args.regenerate)

@@ -3,7 +3,7 @@
 A monthly score keeps the indicator results it was built from, so it can be explained down to
 its records; a locked month is changed only by reopening it with a reason (LockedChange). The
 inputs (indicators, manual values, veto events, the scoring rule) are in
-governance.models.scoring; the arithmetic is governance.services.score_formula.
+governance.models.scoring; the arithmetic is governance.score_formula.
 """
 
 from django.conf import settings

@@ -1,6 +1,6 @@
 """The inputs of the six stars' monthly scores: the rule, indicators, manual values, vetoes.
 
-The arithmetic is governance.services.score_formula; the results (monthly scores, their
+The arithmetic is governance.score_formula; the results (monthly scores, their
 indicator results, the quarterly assessment) are in governance.models.scores.
 """
 

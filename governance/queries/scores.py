@@ -2,7 +2,7 @@
 
 Every figure comes from SQL aggregation (one grouped query for the whole ledger month); only
 the per-star totals (a few dozen numbers) are combined in Python, by the formula of
-governance.services.score_formula. Scores keep the indicator results they were built from, so
+governance.score_formula. Scores keep the indicator results they were built from, so
 each one can be explained down to its records. Storing the results is the services' work
 (governance.services.scoring).
 """
@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from governance.models import (
     Indicator,
@@ -26,18 +27,16 @@ from governance.models import (
     WeeklyTask,
     WorkLog,
 )
+from governance.periods import month_start, next_month, quarter_months
 from governance.queries.indicators import RATE_SOURCES, compute_rate
 from governance.queries.links import records_url
-from governance.services.ledger import month_start, next_month
-from governance.services.score_formula import (
+from governance.score_formula import (
     DEFAULT_RULE,
     HUNDRED,
     band_points,
     deduction_for,
     grade_for,
-    indicator_actual,
     q2,
-    quarter_months,
     status_for,
 )
 
@@ -60,6 +59,46 @@ def rule_for(*, community, month: datetime.date) -> dict:
 
 
 # --- the month's figures, in SQL ---------------------------------------------------------------
+
+
+@dataclass
+class Actual:
+    """An indicator's month: its actual, or why there is none (no value, no cases)."""
+
+    available: bool
+    value: Decimal | None = None
+    numerator: int | None = None
+    denominator: int | None = None
+    note: str = ""
+
+
+def indicator_actual(indicator: Indicator, *, figures: dict, manual: dict, rate) -> Actual:
+    """The month's actual of one indicator from the pre-aggregated figures."""
+    if indicator.source in (Indicator.Source.LEDGER_COUNT, Indicator.Source.LEDGER_SUM):
+        name = "count" if indicator.source == Indicator.Source.LEDGER_COUNT else indicator.figure
+        value = sum(
+            (
+                bucket[name]
+                for (star_id, kind), bucket in figures.items()
+                if star_id == indicator.star_id and (not indicator.kind or kind == indicator.kind)
+            ),
+            0,
+        )
+        return Actual(True, Decimal(value))
+    if indicator.source == Indicator.Source.MANUAL:
+        value = manual.get(indicator.id)
+        if value is None:
+            return Actual(False, note=_("No value entered for this month."))
+        return Actual(True, Decimal(value))
+    # A rate from another module.
+    if indicator.rate_key not in RATE_SOURCES:
+        return Actual(False, note=_("This rate is not available (no module provides it)."))
+    numerator, denominator = rate(indicator)
+    if not denominator:
+        return Actual(
+            False, numerator=numerator, denominator=denominator, note=_("No cases this month.")
+        )
+    return Actual(True, q2(Decimal(numerator) * HUNDRED / denominator), numerator, denominator)
 
 
 def ledger_figures(*, community, start: datetime.date, end: datetime.date) -> dict:

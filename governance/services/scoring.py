@@ -1,7 +1,7 @@
 """The six stars' scoring, the writes: default indicators, the month's scores, review, locking.
 
 The month's scores are calculated by governance.queries.scores (SQL figures combined by the
-formula of governance.services.score_formula) and stored here; the secretary reviews them (R,
+formula of governance.score_formula) and stored here; the secretary reviews them (R,
 C, a bonus), locks the month once every star is reviewed and fresh, may reopen it with a reason,
 and makes the quarterly assessment once the quarter's three months are locked. Veto events and
 hand-entered values are written through the month guard: a change to a locked month needs the
@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.access import is_secretary
 from governance.models import (
     Indicator,
     IndicatorResult,
@@ -26,18 +27,19 @@ from governance.models import (
     Star,
     VetoEvent,
 )
+from governance.periods import month_start
 from governance.queries.scores import calculate, quarter_rows, rule_for
 
 # The suggestion the review of C starts from is a read; the demo builder asks for it here.
 from governance.queries.scores import suggested_satisfaction as suggested_satisfaction
-from governance.services.ledger import guard_months, is_secretary, month_start
-from governance.services.score_formula import (
+from governance.score_formula import (
     DEFAULT_RULE,
     FORMULA_VERSION,
     combine,
     q2,
     rank,
 )
+from governance.services.ledger import guard_months
 
 # The indicators a community starts with (targets are proposals the secretary edits):
 # (star code, name, source, kind or figure or rate key, monthly target, weight).

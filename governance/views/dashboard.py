@@ -22,12 +22,11 @@ from accounts.access import community_ids, home_community
 from community.models import Community
 from governance.forms.scoring import QuarterRemarksForm, ReasonForm, ReviewForm, parse_month
 from governance.models import MonthlyScore, QuarterlyAssessment, Star
-from governance.periods import ONE_WEEK
+from governance.periods import ONE_WEEK, iso_week_start, next_month, quarter_months
 from governance.queries import dashboard as queries
 from governance.queries import links, scores
-from governance.services import ledger as work
 from governance.services import scoring
-from governance.services.score_formula import quarter_months
+from governance.services.ledger import writes_every_star
 
 
 def _community_for(request) -> Community | None:
@@ -81,7 +80,7 @@ def _star_or_404(request, code: str) -> Star:
 
 def _permissions(user) -> dict:
     return {
-        "can_recalculate": work.writes_every_star(user),
+        "can_recalculate": writes_every_star(user),
         "can_review": user.has_perm("governance.review_monthlyscore"),
         "can_lock": user.has_perm("governance.lock_monthlyscore"),
         "can_assess": user.has_perm("governance.assess_quarterlyassessment"),
@@ -115,7 +114,7 @@ def _back_to_month(month: datetime.date):
 @dashboard_view()
 def recalculate(request, month):
     month = _month_or_404(month)
-    if not work.writes_every_star(request.user):
+    if not writes_every_star(request.user):
         raise PermissionDenied
     scoring.compute_month(community=request.community, month=month)
     messages.success(
@@ -231,10 +230,8 @@ def score_detail(request, month, star_code):
             "changes": changes,
             "form": form,
             "suggestion": suggestion,
-            "overdue_url": links.overdue_tasks_url(
-                star.id, start=month, end=work.next_month(month)
-            ),
-            "veto_url": links.veto_url(star.id, start=month, end=work.next_month(month)),
+            "overdue_url": links.overdue_tasks_url(star.id, start=month, end=next_month(month)),
+            "veto_url": links.veto_url(star.id, start=month, end=next_month(month)),
         },
     )
 
@@ -242,7 +239,7 @@ def score_detail(request, month, star_code):
 @dashboard_view("governance.view_weeklytask")
 def star_week(request, star_code, year, week):
     try:
-        start = work.iso_week_start(year, week)
+        start = iso_week_start(year, week)
     except ValueError:
         raise Http404 from None
     star = _star_or_404(request, star_code)

@@ -23,7 +23,7 @@ from governance.queries.annual.specs import (
     take,
 )
 from governance.queries.links import admin_url
-from governance.services.score_formula import q2
+from governance.score_formula import q2
 
 Kind = WorkLog.Kind
 

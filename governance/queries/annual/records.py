@@ -22,6 +22,7 @@ from governance.models import (
     Project,
     Relief,
 )
+from governance.periods import period_bounds
 from governance.queries import metrics
 from governance.queries.scores import ledger_figures
 
@@ -43,7 +44,7 @@ class YearRecords:
     def __init__(self, *, community, year: int):
         self.community = community
         self.year = year
-        self.start, self.end = metrics.period_bounds(year)
+        self.start, self.end = period_bounds(year)
         self._read = {}
 
     def __getitem__(self, name: str):

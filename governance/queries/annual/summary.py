@@ -16,7 +16,7 @@ from governance.queries.annual.figures import OVERVIEW, STARS
 from governance.queries.annual.records import YearRecords
 from governance.queries.annual.specs import Figure, evaluate
 from governance.queries.links import admin_url, day
-from governance.services.score_formula import q2
+from governance.score_formula import q2
 
 
 @dataclass

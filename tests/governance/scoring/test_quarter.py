@@ -6,9 +6,9 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from governance import score_formula as formula
 from governance.models import MonthlyScore, QuarterlyAssessment
 from governance.queries import scores as score_reads
-from governance.services import score_formula as formula
 from governance.services import scoring
 
 pytestmark = pytest.mark.django_db

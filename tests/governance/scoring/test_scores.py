@@ -7,6 +7,7 @@ import pytest
 import time_machine
 
 from bench.scores import ledger_figures_python
+from governance import score_formula as formula
 from governance.models import (
     Indicator,
     IndicatorResult,
@@ -18,7 +19,6 @@ from governance.models import (
     WorkLog,
 )
 from governance.queries import scores as score_reads
-from governance.services import score_formula as formula
 from governance.services import scoring
 
 pytestmark = pytest.mark.django_db

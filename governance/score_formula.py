@@ -17,15 +17,10 @@ after a veto).
 Nothing here reads or writes the database: the figures come from governance.queries.scores.
 """
 
-import datetime
-from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.utils.translation import gettext as _
-
-from governance.models import Indicator, QuarterlyAssessment
+from governance.models import QuarterlyAssessment
 from governance.models.scoring import DEFAULT_BANDS
-from governance.queries.indicators import RATE_SOURCES
 
 FORMULA_VERSION = 1
 CENT = Decimal("0.01")
@@ -89,53 +84,7 @@ def rank(totals: dict[int, Decimal]) -> dict[int, int]:
     return {star_id: ordered.index(total) + 1 for star_id, total in totals.items()}
 
 
-@dataclass
-class Actual:
-    """An indicator's month: its actual, or why there is none (no value, no cases)."""
-
-    available: bool
-    value: Decimal | None = None
-    numerator: int | None = None
-    denominator: int | None = None
-    note: str = ""
-
-
-def indicator_actual(indicator: Indicator, *, figures: dict, manual: dict, rate) -> Actual:
-    """The month's actual of one indicator from the pre-aggregated figures."""
-    if indicator.source in (Indicator.Source.LEDGER_COUNT, Indicator.Source.LEDGER_SUM):
-        name = "count" if indicator.source == Indicator.Source.LEDGER_COUNT else indicator.figure
-        value = sum(
-            (
-                bucket[name]
-                for (star_id, kind), bucket in figures.items()
-                if star_id == indicator.star_id and (not indicator.kind or kind == indicator.kind)
-            ),
-            0,
-        )
-        return Actual(True, Decimal(value))
-    if indicator.source == Indicator.Source.MANUAL:
-        value = manual.get(indicator.id)
-        if value is None:
-            return Actual(False, note=_("No value entered for this month."))
-        return Actual(True, Decimal(value))
-    # A rate from another module.
-    if indicator.rate_key not in RATE_SOURCES:
-        return Actual(False, note=_("This rate is not available (no module provides it)."))
-    numerator, denominator = rate(indicator)
-    if not denominator:
-        return Actual(
-            False, numerator=numerator, denominator=denominator, note=_("No cases this month.")
-        )
-    return Actual(True, q2(Decimal(numerator) * HUNDRED / denominator), numerator, denominator)
-
-
 # --- the quarter -------------------------------------------------------------------------------
-
-
-def quarter_months(year: int, quarter: int) -> list[datetime.date]:
-    """The first days of the quarter's three months."""
-    first = 3 * (quarter - 1) + 1
-    return [datetime.date(year, first + i, 1) for i in range(3)]
 
 
 def grade_for(mean: Decimal) -> str:
