@@ -1,6 +1,6 @@
 """Two staff acting on one resident request (诉求) from pages opened at the same state: the
 first step wins; the second is refused with who changed the request and when, its form comes
-back with what was typed, and nothing is applied twice (governance/services/requests.py,
+back with what was typed, and nothing is applied twice (governance/services/request_lifecycle.py,
 seen_event).
 
 Disputes are worked on in their ordinary change form: there the record's fingerprint
