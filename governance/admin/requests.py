@@ -1,34 +1,38 @@
-"""The back office for residents' requests: queues, the workflow actions, the calendar, figures.
+"""The back office for residents' requests: the changelist with its queues, the read-only
+change page, filing a request for a resident, the lookup by phone, the figures, the categories
+and the working-day calendar.
 
-Queues are changelist filters (new, mine, overdue, open; by grid, by star). The change page is
-read-only: every change goes through an action (a service in governance/services/requests.py) that
-writes an event with the actor and the time.
+The change page is read-only: every change goes through a workflow page
+(governance.admin._request_actions) calling a step of governance.services.request_workflow,
+which writes an event with the actor and the time. The queues are in
+governance.admin._request_queues.
 """
 
 import datetime as dt
 import re
 
-from django import forms as django_forms
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts.access import home_community, scoped
+from accounts.access import home_community
 from accounts.admin_base import CommunityScopedAdmin
 from accounts.paginator import EstimatedCountPaginator
 from community.models import Grid
 from community.queries import public_community
 from community.search_privacy import FindByPhoneForm, NoFullNumberInUrlMixin
-from governance.forms import requests as forms
-from governance.models import Star, StarMember
+from governance.admin._request_actions import RequestActionsMixin
+from governance.admin._request_queues import QueueFilter, ScopedRelatedFilter, queue_counts
+from governance.forms.requests import StaffRequestForm, add_service_error
+from governance.models import Star
 from governance.models.requests import (
     CalendarDay,
     RequestCategory,
@@ -37,56 +41,7 @@ from governance.models.requests import (
     ServiceRequest,
 )
 from governance.queries import metrics
-from governance.services import requests as services
-
-Status = ServiceRequest.Status
-
-
-def mine_q(user) -> Q:
-    """Open requests given to the user, or to a star whose team they are on (no one named)."""
-    # The user's stars as a subquery, not a join through the members (which repeats a
-    # request once per member and needs DISTINCT).
-    return Q(status__in=ServiceRequest.OPEN_STATUSES, assignee=user) | Q(
-        status__in=[Status.ASSIGNED, Status.IN_PROGRESS],
-        assignee__isnull=True,
-        star__in=StarMember.objects.filter(user=user).values("star"),
-    )
-
-
-class QueueFilter(admin.SimpleListFilter):
-    title = _("queue")
-    parameter_name = "queue"
-
-    def lookups(self, request, model_admin):
-        return [
-            ("new", _("New (to accept)")),
-            ("mine", _("Mine")),
-            ("overdue", _("Overdue")),
-            ("open", _("All open")),
-            ("to_follow_up", _("To follow up")),
-        ]
-
-    def queryset(self, request, queryset):
-        value = self.value()
-        if value == "new":
-            return queryset.filter(status=Status.SUBMITTED)
-        if value == "mine":
-            return queryset.filter(mine_q(request.user))
-        if value == "overdue":
-            return queryset.overdue()
-        if value == "open":
-            return queryset.open()
-        if value == "to_follow_up":
-            return queryset.filter(status=Status.RESOLVED)
-        return queryset
-
-
-class ScopedRelatedFilter(admin.RelatedFieldListFilter):
-    """A related-field filter listing only the user's own community's (and grids') rows."""
-
-    def field_choices(self, field, request, model_admin):
-        rows = scoped(field.related_model._default_manager.all(), request.user)
-        return [(row.pk, str(row)) for row in rows]
+from governance.services.requests import phone_index, submit_request
 
 
 class RequestEventInline(admin.TabularInline):
@@ -129,70 +84,13 @@ class RequestPhotoInline(admin.TabularInline):
         return format_html('<a href="{}"><img src="{}" alt="" class="hx-thumb"></a>', url, url)
 
 
-ACTION_FORMS = {
-    "accept": forms.NoteForm,
-    "reject": forms.RejectForm,
-    "merge": forms.MergeForm,
-    "assign": forms.AssignForm,
-    "start": forms.NoteForm,
-    "resolve": forms.ResolveForm,
-    "follow_up": forms.FollowUpForm,
-    "close": forms.NoteForm,
-    "extend": forms.ExtendForm,
-}
-
-
-def _run_action(action, service_request, user, data):
-    """Call the service behind an action with the form's cleaned data."""
-    common = {
-        "service_request": service_request,
-        "actor": user,
-        "seen_event": data["seen_event"],  # refused if the request changed since the form
-    }
-    if action == "accept":
-        return services.accept_request(**common, note=data["note"])
-    if action == "reject":
-        return services.reject_request(**common, reason=data["reason"])
-    if action == "merge":
-        return services.merge_request(
-            **common, duplicate_of=data["duplicate_of"], note=data["note"]
-        )
-    if action == "assign":
-        return services.assign_request(
-            **common,
-            assignee=data["assignee"],
-            star=data["star"],
-            grid=data["grid"],
-            note=data["note"],
-        )
-    if action == "start":
-        return services.start_request(**common, note=data["note"])
-    if action == "resolve":
-        return services.resolve_request(**common, note=data["note"], photos=data["photos"])
-    if action == "follow_up":
-        return services.follow_up_request(
-            **common,
-            note=data["note"],
-            solved=data["solved"],
-            satisfaction=data["satisfaction"],
-        )
-    if action == "close":
-        return services.close_request(**common, note=data["note"])
-    if action == "extend":
-        return services.extend_request(
-            **common, working_days=data["working_days"], reason=data["reason"]
-        )
-    raise Http404
-
-
-def _not_possible(service_request, action) -> ValidationError:
-    """Why the request's state does not allow the action now."""
-    if service_request.status not in services.ALLOWED_FROM[action]:
-        return services._refuse(service_request, action)
-    return ValidationError(
-        gettext("Request %(reference)s has already had its one extension.")
-        % {"reference": service_request.reference}
-    )
+def _office_community(user):
+    """The community a staff page works in: the user's own (a superuser without one: the public
+    site's); nobody else may use it."""
+    community = home_community(user) or (public_community() if user.is_superuser else None)
+    if community is None:
+        raise PermissionDenied
+    return community
 
 
 _LAST4 = re.compile(r"^\d{4}$")
@@ -200,7 +98,7 @@ FIND_LIMIT = 50  # the lookup lists at most this many requests, newest first
 
 
 @admin.register(ServiceRequest)
-class ServiceRequestAdmin(NoFullNumberInUrlMixin, CommunityScopedAdmin):
+class ServiceRequestAdmin(RequestActionsMixin, NoFullNumberInUrlMixin, CommunityScopedAdmin):
     list_display = [
         "reference",
         "status_badge",
@@ -326,95 +224,6 @@ class ServiceRequestAdmin(NoFullNumberInUrlMixin, CommunityScopedAdmin):
             *super().get_urls(),
         ]
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        obj = self.get_object(request, object_id)
-        actions = []
-        if obj is not None and self.has_change_permission(request, obj):
-            actions = [
-                (name, services.ACTION_LABELS[name], reverse(
-                    "admin:governance_servicerequest_act", args=[obj.pk, name]
-                ))
-                for name in services.available_actions(obj)
-            ]  # fmt: skip
-        extra_context = {
-            **(extra_context or {}),
-            "request_actions": actions,
-            "show_save": False,
-            "show_save_and_continue": False,
-            "show_save_and_add_another": False,
-            "show_delete": False,
-        }
-        return super().change_view(request, object_id, form_url, extra_context)
-
-    def action_view(self, request, object_id, action):
-        obj = self.get_object(request, object_id)
-        if obj is None:
-            raise Http404
-        if action not in ACTION_FORMS:
-            raise Http404
-        if not self.has_change_permission(request, obj):
-            raise PermissionDenied
-        change_url = reverse("admin:governance_servicerequest_change", args=[obj.pk])
-        # A POST goes to the service even when the step looks impossible now: a page opened
-        # before somebody else's step is told who did what, and keeps what was typed.
-        if request.method != "POST" and action not in services.available_actions(obj):
-            error = _not_possible(obj, action)
-            self.message_user(request, " ".join(error.messages), messages.ERROR)
-            return redirect(change_url)
-        form_class = ACTION_FORMS[action]
-        kwargs = {"service_request": obj} if action in ("merge", "assign") else {}
-        can_submit = True
-        if request.method == "POST":
-            form = form_class(request.POST, request.FILES, **kwargs)
-            if form.is_valid():
-                try:
-                    _run_action(action, obj, request.user, form.cleaned_data)
-                except ValidationError as error:
-                    forms.add_service_error(form, error)
-                    if getattr(error, "code", None) == "request_changed":
-                        obj, can_submit = self._after_conflict(request, form, obj, action)
-                else:
-                    self.message_user(
-                        request,
-                        gettext("%(reference)s: %(action)s done.")
-                        % {"reference": obj.reference, "action": services.ACTION_LABELS[action]},
-                        messages.SUCCESS,
-                    )
-                    return redirect(change_url)
-        else:
-            form = form_class(initial={"seen_event": services.last_event_id(obj)}, **kwargs)
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "original": obj,
-            "title": f"{obj.reference} · {services.ACTION_LABELS[action]}",
-            "form": form,
-            "action_label": services.ACTION_LABELS[action],
-            "change_url": change_url,
-            "multipart": action == "resolve",
-            "can_submit": can_submit,
-        }
-        return TemplateResponse(request, "governance/requests/admin_action.html", context)
-
-    def _after_conflict(self, request, form, obj, action):
-        """Somebody changed the request since the form was shown (the service refused and
-        said who and when). The page comes back with the request as it is now and with what
-        was typed; the form now carries the current version, so submitting it again (after
-        reading) applies the step on top of the other person's."""
-        fresh = self.get_object(request, str(obj.pk))
-        if fresh is None:  # e.g. moved to another grid: no longer this user's to act on
-            return obj, False
-        obj = fresh
-        data = form.data.copy()
-        data[form.add_prefix("seen_event")] = str(services.last_event_id(obj))
-        form.data = data
-        if form.cleaned_data.get("photos"):
-            form.add_error("photos", gettext("Choose the photos again: they were not saved."))
-        can_submit = action in services.available_actions(obj)
-        if not can_submit:
-            form.add_error(None, _not_possible(obj, action))
-        return obj, can_submit
-
     def photo_view(self, request, object_id, photo_id):
         obj = self.get_object(request, object_id)
         if obj is None or not self.has_view_or_change_permission(request, obj):
@@ -430,17 +239,13 @@ class ServiceRequestAdmin(NoFullNumberInUrlMixin, CommunityScopedAdmin):
         """Staff file a request for a resident who came in or called."""
         if not self.has_add_permission(request):
             raise PermissionDenied
-        community = home_community(request.user) or (
-            public_community() if request.user.is_superuser else None
-        )
-        if community is None:
-            raise PermissionDenied
+        community = _office_community(request.user)
         if request.method == "POST":
-            form = forms.StaffRequestForm(request.POST, request.FILES, community=community)
+            form = StaffRequestForm(request.POST, request.FILES, community=community)
             if form.is_valid():
                 data = form.cleaned_data
                 try:
-                    obj = services.submit_request(
+                    obj = submit_request(
                         community=community,
                         category=data["category"],
                         description=data["description"],
@@ -456,7 +261,7 @@ class ServiceRequestAdmin(NoFullNumberInUrlMixin, CommunityScopedAdmin):
                         actor=request.user,
                     )
                 except ValidationError as error:
-                    forms.add_service_error(form, error)
+                    add_service_error(form, error)
                 else:
                     self.message_user(
                         request,
@@ -465,7 +270,7 @@ class ServiceRequestAdmin(NoFullNumberInUrlMixin, CommunityScopedAdmin):
                     )
                     return redirect("admin:governance_servicerequest_change", obj.pk)
         else:
-            form = forms.StaffRequestForm(community=community)
+            form = StaffRequestForm(community=community)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -494,7 +299,7 @@ class ServiceRequestAdmin(NoFullNumberInUrlMixin, CommunityScopedAdmin):
         if request.method == "POST" and form.is_valid():
             matches = list(
                 self.get_queryset(request)
-                .filter(phone_index=services.phone_index(form.cleaned_data["term"]))
+                .filter(phone_index=phone_index(form.cleaned_data["term"]))
                 .order_by("-submitted_at", "-id")[: FIND_LIMIT + 1]
             )
         context = {
@@ -514,11 +319,7 @@ class ServiceRequestAdmin(NoFullNumberInUrlMixin, CommunityScopedAdmin):
         """Requests and disputes for a month, quarter or year: in total, per grid, per star."""
         if not self.has_view_permission(request):
             raise PermissionDenied
-        community = home_community(request.user) or (
-            public_community() if request.user.is_superuser else None
-        )
-        if community is None:
-            raise PermissionDenied
+        community = _office_community(request.user)
         today = timezone.localdate()
         try:
             year = int(request.GET.get("year") or today.year)
@@ -567,39 +368,9 @@ class ServiceRequestAdmin(NoFullNumberInUrlMixin, CommunityScopedAdmin):
     def changelist_view(self, request, extra_context=None):
         extra_context = {
             **(extra_context or {}),
-            "queue_counts": self._queue_counts(request),
+            "queue_counts": queue_counts(request.user),
         }
         return super().changelist_view(request, extra_context)
-
-    def _queue_counts(self, request):
-        now = timezone.now()
-        # All three counts are of open requests: only those rows are read (at division scale a
-        # third of 100,000).
-        base = scoped(ServiceRequest.objects.open(), request.user)
-        return base.aggregate(
-            new=Count("id", filter=Q(status=Status.SUBMITTED)),
-            mine=Count("id", filter=mine_q(request.user)),
-            overdue=Count("id", filter=Q(status__in=ServiceRequest.OPEN_STATUSES, due_at__lt=now)),
-        )
-
-    @admin.action(description=_("Accept the selected requests"), permissions=["change"])
-    def accept_selected(self, request, queryset):
-        accepted, refused = 0, []
-        for obj in queryset:
-            try:
-                services.accept_request(service_request=obj, actor=request.user)
-                accepted += 1
-            except ValidationError as error:
-                refused.append(" ".join(error.messages))
-        if accepted:
-            self.message_user(
-                request,
-                ngettext("%(count)d request accepted.", "%(count)d requests accepted.", accepted)
-                % {"count": accepted},
-                messages.SUCCESS,
-            )
-        for message in refused:
-            self.message_user(request, message, messages.ERROR)
 
 
 @admin.register(RequestCategory)
@@ -611,7 +382,7 @@ class RequestCategoryAdmin(admin.ModelAdmin):
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "star_code":
-            return django_forms.ChoiceField(
+            return forms.ChoiceField(
                 label=db_field.verbose_name,
                 choices=[("", "—"), *Star.Code.choices],
                 required=False,
