@@ -40,6 +40,7 @@ from governance.models.requests import (
     RequestPhoto,
     ServiceRequest,
 )
+from governance.periods import period_bounds
 from governance.queries import metrics
 from governance.services.requests import phone_index, submit_request
 
@@ -325,7 +326,7 @@ class ServiceRequestAdmin(RequestActionsMixin, NoFullNumberInUrlMixin, Community
             year = int(request.GET.get("year") or today.year)
             month = int(request.GET["month"]) if request.GET.get("month") else None
             quarter = int(request.GET["quarter"]) if request.GET.get("quarter") else None
-            start, end = metrics.period_bounds(year, month=month, quarter=quarter)
+            start, end = period_bounds(year, month=month, quarter=quarter)
         except (ValueError, KeyError):
             raise Http404 from None
         grids = dict(Grid.objects.filter(community=community).values_list("id", "name"))

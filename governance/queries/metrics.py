@@ -39,7 +39,6 @@ from django.utils.translation import gettext_lazy as _
 from governance.models.disputes import Dispute, LegalConsultation
 from governance.models.requests import ServiceRequest
 from governance.periods import local_midnight as _aware
-from governance.periods import period_bounds  # noqa: F401 - callers read it here
 from governance.queries.indicators import rate_source
 
 FORMULA_VERSION = 1

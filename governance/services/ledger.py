@@ -26,7 +26,7 @@ from governance.models import (
     WorkLog,
     WorkLogPhoto,
 )
-from governance.periods import iso_week_start, month_start, next_month, week_start  # noqa: F401
+from governance.periods import month_start, week_start
 from privacy.images import clean_photo, make_thumbnail
 
 # --- who may write -----------------------------------------------------------------------------

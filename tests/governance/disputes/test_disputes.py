@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 
 from governance.models import Dispute, DisputeParty, LegalConsultation, MediationSession, Star
+from governance.periods import period_bounds
 from governance.queries import metrics
 from governance.queries.indicators import compute_rate
 from governance.services.setup import set_up_community
@@ -60,7 +61,7 @@ def disputes(community, places):
 
 
 def test_march_rates_on_a_known_data_set(community, disputes):
-    start, end = metrics.period_bounds(2025, month=3)
+    start, end = period_bounds(2025, month=3)
     (march,) = metrics.dispute_figures(community=community, start=start, end=end)
     assert (march.found, march.major, march.mediated, march.mediated_resolved, march.resolved,
             march.referred) == (5, 2, 3, 1, 1, 1)  # fmt: skip
@@ -69,14 +70,14 @@ def test_march_rates_on_a_known_data_set(community, disputes):
 
 
 def test_year_rates_count_resolutions_up_to_the_end_of_the_period(community, disputes):
-    start, end = metrics.period_bounds(2025)
+    start, end = period_bounds(2025)
     (year,) = metrics.dispute_figures(community=community, start=start, end=end)
     assert (year.found, year.mediated, year.mediated_resolved, year.resolved) == (6, 3, 2, 3)
     assert year.mediation_rate == 66.7 and year.resolution_rate == 50.0
 
 
 def test_per_grid_and_rate_source(community, disputes, places):
-    start, end = metrics.period_bounds(2025, month=3)
+    start, end = period_bounds(2025, month=3)
     by_grid = {
         f.key: (f.found, f.resolved)
         for f in metrics.dispute_figures(community=community, start=start, end=end, group_by="grid")
@@ -102,7 +103,7 @@ def test_legal_consultations_are_counted_on_their_own(community):
     LegalConsultation.objects.create(
         community=community, consulted_on=d(4, 1), topic="family", question="离婚财产"
     )
-    start, end = metrics.period_bounds(2025, month=3)
+    start, end = period_bounds(2025, month=3)
     assert metrics.legal_consultation_count(community=community, start=start, end=end) == 3
 
 

@@ -7,6 +7,7 @@ import pytest
 import time_machine
 
 from governance.models import ServiceRequest, Star
+from governance.periods import period_bounds
 from governance.queries import metrics
 from governance.queries.indicators import RATE_SOURCES, compute_rate
 from governance.services.setup import set_up_community
@@ -75,7 +76,7 @@ def _fields(f):
 
 
 def test_march_figures_for_the_community(community, dataset):
-    march = metrics.period_bounds(2025, month=3)
+    march = period_bounds(2025, month=3)
     assert march == (dt.date(2025, 3, 1), dt.date(2025, 4, 1))
     (total,) = metrics.request_figures(community=community, start=march[0], end=march[1], now=NOW)
     assert _fields(total) == (7, 4, 5, 2, 4, 3, 3, 144.0)
@@ -85,7 +86,7 @@ def test_march_figures_for_the_community(community, dataset):
 
 
 def test_march_figures_per_grid_and_per_star(community, dataset):
-    start, end = metrics.period_bounds(2025, month=3)
+    start, end = period_bounds(2025, month=3)
     by_grid = {
         f.key: _fields(f)
         for f in metrics.request_figures(
@@ -109,11 +110,11 @@ def test_march_figures_per_grid_and_per_star(community, dataset):
 
 
 def test_quarter_and_year_include_february(community, dataset):
-    start, end = metrics.period_bounds(2025, quarter=1)
+    start, end = period_bounds(2025, quarter=1)
     assert (start, end) == (dt.date(2025, 1, 1), dt.date(2025, 4, 1))
     (q1,) = metrics.request_figures(community=community, start=start, end=end, now=NOW)
     assert q1.received == 8
-    start, end = metrics.period_bounds(2025)
+    start, end = period_bounds(2025)
     (year,) = metrics.request_figures(community=community, start=start, end=end, now=NOW)
     assert year.received == 8 and year.resolved == 4
     # r4 (due 3 April, resolved on time) and r7 (due 8 April, open and past due on the 10th).
@@ -121,7 +122,7 @@ def test_quarter_and_year_include_february(community, dataset):
 
 
 def test_not_yet_due_requests_are_left_out(community, dataset):
-    start, end = metrics.period_bounds(2025, month=4)
+    start, end = period_bounds(2025, month=4)
     early = dt.datetime(2025, 4, 5, 12, 0, tzinfo=TZ)
     (april,) = metrics.request_figures(community=community, start=start, end=end, now=early)
     # r4: due 3 April and resolved (on time); r7: due 8 April, still open on the 5th: left out.
@@ -130,7 +131,7 @@ def test_not_yet_due_requests_are_left_out(community, dataset):
 
 def test_rate_sources_are_registered_and_read_the_same_figures(community, dataset, settings):
     assert {"request_on_time", "request_satisfaction", "dispute_resolution"} <= set(RATE_SOURCES)
-    start, end = metrics.period_bounds(2025, month=3)
+    start, end = period_bounds(2025, month=3)
     cobuild = dataset["stars"]["cobuild"]
     with time_machine.travel(NOW, tick=False):
         assert compute_rate("request_on_time", community=community, start=start, end=end) == (2, 5)
@@ -144,6 +145,6 @@ def test_rate_sources_are_registered_and_read_the_same_figures(community, datase
 
 
 def test_figures_take_a_fixed_number_of_queries(community, dataset, django_assert_num_queries):
-    start, end = metrics.period_bounds(2025, month=3)
+    start, end = period_bounds(2025, month=3)
     with django_assert_num_queries(2):
         metrics.request_figures(community=community, start=start, end=end, group_by="grid")
