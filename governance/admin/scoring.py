@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from accounts.access import home_community
-from accounts.admin_base import CommunityScopedAdmin
+from accounts.access import home_community, is_secretary
+from accounts.admin_base import CommunityScopedAdmin, ReadOnlyAdmin
 from governance.admin.work import ServiceSavedAdmin
 from governance.forms.scoring import IndicatorForm, ManualValueForm, VetoEventForm
 from governance.models import (
@@ -110,13 +110,13 @@ class VetoEventAdmin(ReasonAdmin):
         return [*fields, *self.readonly_fields]
 
     def has_add_permission(self, request):
-        return super().has_add_permission(request) and work.is_secretary(request.user)
+        return super().has_add_permission(request) and is_secretary(request.user)
 
     def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and work.is_secretary(request.user)
+        return super().has_change_permission(request, obj) and is_secretary(request.user)
 
     def has_delete_permission(self, request, obj=None):
-        if not super().has_delete_permission(request, obj) or not work.is_secretary(request.user):
+        if not super().has_delete_permission(request, obj) or not is_secretary(request.user):
             return False
         return obj is None or not work.is_month_locked(
             community=obj.community_id, star_ids=[obj.star_id], day=obj.date
@@ -130,17 +130,6 @@ class VetoEventAdmin(ReasonAdmin):
 
     def delete_model(self, request, obj):
         scoring.delete_veto_event(event=obj, actor=request.user)
-
-
-class ReadOnlyAdmin(CommunityScopedAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(MonthlyScore)

@@ -1,11 +1,10 @@
 """Forms of the request pages and of the staff workflow: input validation only."""
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from accounts.access import community_staff
 from community.models import Building, Compound, Grid, Unit
 from community.validators import normalize_mobile
 from governance.models import ServiceRequest, Star
@@ -347,16 +346,7 @@ class AssignForm(NoteForm):
     def __init__(self, *args, service_request, **kwargs):
         super().__init__(*args, **kwargs)
         community_id = service_request.community_id
-        self.fields["assignee"].queryset = (
-            get_user_model()
-            .objects.filter(is_active=True)
-            .filter(
-                Q(staff_profile__community_id=community_id)
-                | Q(grid_memberships__grid__community_id=community_id)
-            )
-            .distinct()
-            .order_by("username")
-        )
+        self.fields["assignee"].queryset = community_staff([community_id])
         self.fields["star"].queryset = Star.objects.filter(community_id=community_id)
         self.fields["grid"].queryset = Grid.objects.filter(community_id=community_id)
         self.fields["assignee"].label_from_instance = lambda u: u.get_full_name() or u.username
