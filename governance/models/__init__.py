@@ -46,7 +46,7 @@ from governance.models.scoring import (
     ScoringRule,
     VetoEvent,
 )
-from governance.models.star import Star, StarQuerySet
+from governance.models.star import Star
 from governance.models.unity import Pairing, PairingContact
 from governance.models.welfare import Enrollment, JobPlacement, Relief, TrainingCourse
 from governance.models.work import (
@@ -105,7 +105,6 @@ __all__ = [
     "VetoEvent",
     "Star",
     "StarMember",
-    "StarQuerySet",
     "WeeklyTask",
     "WeeklyTaskQuerySet",
     "WorkLog",

@@ -5,13 +5,11 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from privacy.auditing_queryset import AuditedManager, AuditedQuerySet
+from governance.models.base import CommunityQuerySet
+from privacy.auditing_queryset import AuditedManager
 
 
-class DisputeQuerySet(AuditedQuerySet):
-    def for_community(self, community):
-        return self.filter(community=community)
-
+class DisputeQuerySet(CommunityQuerySet):
     def for_list(self):
         return self.select_related("grid", "star", "mediator")
 

@@ -12,7 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from governance.markdown import render_markdown
-from privacy.auditing_queryset import AuditedManager, AuditedQuerySet
+from governance.models.base import CommunityQuerySet
+from privacy.auditing_queryset import AuditedManager
 
 NOTICE_ATTACHMENT_EXTENSIONS = ["pdf", "doc", "docx", "xls", "xlsx", "jpg", "jpeg", "png"]
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
@@ -31,10 +32,7 @@ def _attachment_path(instance, filename):
     return f"notices/{timezone.localdate():%Y/%m}/{uuid.uuid4().hex}.{extension}"
 
 
-class NoticeQuerySet(AuditedQuerySet):
-    def for_community(self, community):
-        return self.filter(community=community)
-
+class NoticeQuerySet(CommunityQuerySet):
     def public(self, now=None):
         """Published, already out and not yet expired; drafts never show."""
         now = now or timezone.now()

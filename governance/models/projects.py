@@ -13,7 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from privacy.auditing_queryset import AuditedManager, AuditedQuerySet
+from governance.models.base import CommunityQuerySet
+from privacy.auditing_queryset import AuditedManager
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 POSITIVE = [MinValueValidator(Decimal("0.01"))]
@@ -23,10 +24,7 @@ def _photo_path(instance, filename):
     return f"projects/photos/{timezone.localdate():%Y/%m}/{filename}"
 
 
-class ProjectQuerySet(AuditedQuerySet):
-    def for_community(self, community):
-        return self.filter(community=community)
-
+class ProjectQuerySet(CommunityQuerySet):
     def public(self):
         return self.filter(is_public=True)
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from governance.models.base import CommunityQuerySet
 from privacy.auditing_queryset import AuditedManager, AuditedQuerySet
 from privacy.crypto import EncryptedTextField
 from privacy.masks import mask_phone
@@ -140,10 +141,7 @@ class ReferenceCounter(models.Model):
 FIRST_REQUEST_YEAR = 2000
 
 
-class ServiceRequestQuerySet(AuditedQuerySet):
-    def for_community(self, community):
-        return self.filter(community=community)
-
+class ServiceRequestQuerySet(CommunityQuerySet):
     def open(self):
         return self.filter(status__in=ServiceRequest.OPEN_STATUSES)
 

@@ -12,14 +12,12 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from governance.models.base import CommunityQuerySet
 from governance.models.scoring import Indicator, month_validator
-from privacy.auditing_queryset import AuditedManager, AuditedQuerySet
+from privacy.auditing_queryset import AuditedManager
 
 
-class MonthlyScoreQuerySet(AuditedQuerySet):
-    def for_community(self, community):
-        return self.filter(community=community)
-
+class MonthlyScoreQuerySet(CommunityQuerySet):
     def for_month(self, month):
         return self.filter(month=month)
 

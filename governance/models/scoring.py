@@ -13,7 +13,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from privacy.auditing_queryset import AuditedManager, AuditedQuerySet
+from governance.models.base import CommunityQuerySet
+from privacy.auditing_queryset import AuditedManager
 
 # Default bands: share of the target reached (percent) -> points.
 DEFAULT_BANDS = [[100, 100], [90, 80], [80, 60]]
@@ -135,10 +136,7 @@ class ScoringRule(models.Model):
             raise ValidationError(_("The three weights must add up to 1."), code="weights")
 
 
-class IndicatorQuerySet(AuditedQuerySet):
-    def for_community(self, community):
-        return self.filter(community=community)
-
+class IndicatorQuerySet(CommunityQuerySet):
     def active(self):
         return self.filter(is_active=True)
 

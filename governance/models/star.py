@@ -2,12 +2,7 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from privacy.auditing_queryset import AuditedQuerySet
-
-
-class StarQuerySet(AuditedQuerySet):
-    def for_community(self, community):
-        return self.filter(community=community)
+from governance.models.base import CommunityQuerySet
 
 
 class Star(models.Model):
@@ -34,7 +29,7 @@ class Star(models.Model):
     description_en = models.CharField(_("English description"), max_length=400, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
-    objects = StarQuerySet.as_manager()
+    objects = CommunityQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("star")

@@ -9,13 +9,11 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from privacy.auditing_queryset import AuditedManager, AuditedQuerySet
+from governance.models.base import CommunityQuerySet
+from privacy.auditing_queryset import AuditedManager
 
 
-class PairingQuerySet(AuditedQuerySet):
-    def for_community(self, community):
-        return self.filter(community=community)
-
+class PairingQuerySet(CommunityQuerySet):
     def active_between(self, start, end):
         """Pairings running at some point of [start, end)."""
         return self.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=start), started_on__lt=end)

@@ -11,12 +11,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from governance.models.base import CommunityQuerySet
 from privacy.auditing_queryset import AuditedManager, AuditedQuerySet
-
-
-class TrainingCourseQuerySet(AuditedQuerySet):
-    def for_community(self, community):
-        return self.filter(community=community)
 
 
 class TrainingCourse(models.Model):
@@ -39,7 +35,7 @@ class TrainingCourse(models.Model):
         help_text=_("The course and its number of registrations, never the people."),
     )
 
-    objects = TrainingCourseQuerySet.as_manager()
+    objects = CommunityQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("training course")

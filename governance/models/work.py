@@ -15,7 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from privacy.auditing_queryset import AuditedManager, AuditedQuerySet
+from governance.models.base import CommunityQuerySet
+from privacy.auditing_queryset import AuditedManager
 
 ATTACHMENT_EXTENSIONS = ["pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "txt", "jpg", "png"]
 
@@ -70,10 +71,7 @@ class StarMember(models.Model):
 FIRST_LEDGER_YEAR = 2000
 
 
-class WorkLogQuerySet(AuditedQuerySet):
-    def for_community(self, community):
-        return self.filter(community=community)
-
+class WorkLogQuerySet(CommunityQuerySet):
     def public(self):
         """What the residents' news feed may show, newest first."""
         return self.filter(is_public=True).order_by("-date", "-id")
@@ -229,10 +227,7 @@ class WorkLogAttachment(models.Model):
         return self.title
 
 
-class WeeklyTaskQuerySet(AuditedQuerySet):
-    def for_community(self, community):
-        return self.filter(community=community)
-
+class WeeklyTaskQuerySet(CommunityQuerySet):
     def for_week(self, week_start: datetime.date):
         return self.filter(week_start=week_start)
 
