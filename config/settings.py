@@ -220,7 +220,7 @@ X_FRAME_OPTIONS = "DENY"
 if env_bool("USE_X_FORWARDED_PROTO", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-# --- Security (issue 8; docs/deployment.md) -------------------------------------------------
+# --- Security (docs/deployment.md) -----------------------------------------------------------
 # A strict Content-Security-Policy (django-csp 4): nothing inline, nothing from elsewhere.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

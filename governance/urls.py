@@ -12,7 +12,7 @@ urlpatterns: list = [
     path("requests/new/", request_views.request_new, name="request-new"),
     path("requests/sent/", request_views.request_submitted, name="request-submitted"),
     path("requests/track/", request_views.request_track, name="request-track"),
-    # The residents' public site (issue 6).
+    # The residents' public site.
     path("notices/", public_views.notice_list, name="notice-list"),
     path("notices/<int:pk>/", public_views.notice_detail, name="notice-detail"),
     path("activities/", public_views.activity_list, name="activity-list"),
@@ -29,7 +29,7 @@ urlpatterns: list = [
         public_views.nomination_objection,
         name="nomination-objection",
     ),
-    # The secretary's dashboard (issue 4).
+    # The secretary's dashboard.
     path("dashboard/", dashboard_views.month_view, name="dashboard"),
     path(
         "dashboard/weeks/<slug:star_code>/<int:year>/<int:week>/",
@@ -41,7 +41,7 @@ urlpatterns: list = [
         dashboard_views.quarter_view,
         name="dashboard-quarter",
     ),
-    # The annual summary (issue 7).
+    # The annual summary.
     path("dashboard/annual/<int:year>/", annual_views.annual_view, name="dashboard-annual"),
     path(
         "dashboard/annual/<int:year>/export.xlsx",

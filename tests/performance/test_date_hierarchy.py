@@ -1,4 +1,4 @@
-"""The admin's date hierarchies probe years through an index (issue 9) and must give exactly
+"""The admin's date hierarchies probe years through an index and must give exactly
 what Django's own DISTINCT query gives, at year boundaries in local time too."""
 
 import datetime as dt

@@ -1,6 +1,6 @@
 """The 2024 annual summary of the demo community equals the figures of the article.
 
-Quoted from the seed article (2024年红星一场红星社区“六星”党支部建设工作综述):
+Quoted from the 2024 news report on the community (2024年红星一场红星社区“六星”党支部建设工作综述):
 有效解决居民诉求151起,摸排调解较大矛盾纠纷3起,提供法律咨询服务3次,开展各类平安建设宣传活动51次,
 发放宣传册2000余册,社区矛盾纠纷调处率、化解率均达100%;入户走访宣传1351户,微信转发楼栋群医保、
 养老政策、新规18次,社区文娱活动穿插政策宣传30余次,累计发放宣传册1472份;开展就业宣传26次,成功就业3人;
