@@ -1,8 +1,8 @@
 """The back office for residents' requests: queues, the workflow actions, the calendar, figures.
 
 Queues are changelist filters (new, mine, overdue, open; by grid, by star). The change page is
-read-only: every change goes through an action (a service in governance/services/requests.py) that
-writes an event with the actor and the time.
+read-only: every change goes through an action (a step of governance.services.request_workflow)
+that writes an event with the actor and the time.
 """
 
 import datetime as dt
@@ -37,7 +37,21 @@ from governance.models.requests import (
     ServiceRequest,
 )
 from governance.queries import metrics
-from governance.services import requests as services
+from governance.services.request_lifecycle import ACTION_LABELS, not_possible
+from governance.services.request_workflow import (
+    accept_request,
+    assign_request,
+    available_actions,
+    close_request,
+    extend_request,
+    follow_up_request,
+    last_event_id,
+    merge_request,
+    reject_request,
+    resolve_request,
+    start_request,
+)
+from governance.services.requests import phone_index, submit_request
 
 Status = ServiceRequest.Status
 
@@ -150,15 +164,13 @@ def _run_action(action, service_request, user, data):
         "seen_event": data["seen_event"],  # refused if the request changed since the form
     }
     if action == "accept":
-        return services.accept_request(**common, note=data["note"])
+        return accept_request(**common, note=data["note"])
     if action == "reject":
-        return services.reject_request(**common, reason=data["reason"])
+        return reject_request(**common, reason=data["reason"])
     if action == "merge":
-        return services.merge_request(
-            **common, duplicate_of=data["duplicate_of"], note=data["note"]
-        )
+        return merge_request(**common, duplicate_of=data["duplicate_of"], note=data["note"])
     if action == "assign":
-        return services.assign_request(
+        return assign_request(
             **common,
             assignee=data["assignee"],
             star=data["star"],
@@ -166,33 +178,21 @@ def _run_action(action, service_request, user, data):
             note=data["note"],
         )
     if action == "start":
-        return services.start_request(**common, note=data["note"])
+        return start_request(**common, note=data["note"])
     if action == "resolve":
-        return services.resolve_request(**common, note=data["note"], photos=data["photos"])
+        return resolve_request(**common, note=data["note"], photos=data["photos"])
     if action == "follow_up":
-        return services.follow_up_request(
+        return follow_up_request(
             **common,
             note=data["note"],
             solved=data["solved"],
             satisfaction=data["satisfaction"],
         )
     if action == "close":
-        return services.close_request(**common, note=data["note"])
+        return close_request(**common, note=data["note"])
     if action == "extend":
-        return services.extend_request(
-            **common, working_days=data["working_days"], reason=data["reason"]
-        )
+        return extend_request(**common, working_days=data["working_days"], reason=data["reason"])
     raise Http404
-
-
-def _not_possible(service_request, action) -> ValidationError:
-    """Why the request's state does not allow the action now."""
-    if service_request.status not in services.ALLOWED_FROM[action]:
-        return services._refuse(service_request, action)
-    return ValidationError(
-        gettext("Request %(reference)s has already had its one extension.")
-        % {"reference": service_request.reference}
-    )
 
 
 _LAST4 = re.compile(r"^\d{4}$")
@@ -331,10 +331,10 @@ class ServiceRequestAdmin(NoFullNumberInUrlMixin, CommunityScopedAdmin):
         actions = []
         if obj is not None and self.has_change_permission(request, obj):
             actions = [
-                (name, services.ACTION_LABELS[name], reverse(
+                (name, ACTION_LABELS[name], reverse(
                     "admin:governance_servicerequest_act", args=[obj.pk, name]
                 ))
-                for name in services.available_actions(obj)
+                for name in available_actions(obj)
             ]  # fmt: skip
         extra_context = {
             **(extra_context or {}),
@@ -357,8 +357,8 @@ class ServiceRequestAdmin(NoFullNumberInUrlMixin, CommunityScopedAdmin):
         change_url = reverse("admin:governance_servicerequest_change", args=[obj.pk])
         # A POST goes to the service even when the step looks impossible now: a page opened
         # before somebody else's step is told who did what, and keeps what was typed.
-        if request.method != "POST" and action not in services.available_actions(obj):
-            error = _not_possible(obj, action)
+        if request.method != "POST" and action not in available_actions(obj):
+            error = not_possible(obj, action)
             self.message_user(request, " ".join(error.messages), messages.ERROR)
             return redirect(change_url)
         form_class = ACTION_FORMS[action]
@@ -377,19 +377,19 @@ class ServiceRequestAdmin(NoFullNumberInUrlMixin, CommunityScopedAdmin):
                     self.message_user(
                         request,
                         gettext("%(reference)s: %(action)s done.")
-                        % {"reference": obj.reference, "action": services.ACTION_LABELS[action]},
+                        % {"reference": obj.reference, "action": ACTION_LABELS[action]},
                         messages.SUCCESS,
                     )
                     return redirect(change_url)
         else:
-            form = form_class(initial={"seen_event": services.last_event_id(obj)}, **kwargs)
+            form = form_class(initial={"seen_event": last_event_id(obj)}, **kwargs)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "original": obj,
-            "title": f"{obj.reference} · {services.ACTION_LABELS[action]}",
+            "title": f"{obj.reference} · {ACTION_LABELS[action]}",
             "form": form,
-            "action_label": services.ACTION_LABELS[action],
+            "action_label": ACTION_LABELS[action],
             "change_url": change_url,
             "multipart": action == "resolve",
             "can_submit": can_submit,
@@ -406,13 +406,13 @@ class ServiceRequestAdmin(NoFullNumberInUrlMixin, CommunityScopedAdmin):
             return obj, False
         obj = fresh
         data = form.data.copy()
-        data[form.add_prefix("seen_event")] = str(services.last_event_id(obj))
+        data[form.add_prefix("seen_event")] = str(last_event_id(obj))
         form.data = data
         if form.cleaned_data.get("photos"):
             form.add_error("photos", gettext("Choose the photos again: they were not saved."))
-        can_submit = action in services.available_actions(obj)
+        can_submit = action in available_actions(obj)
         if not can_submit:
-            form.add_error(None, _not_possible(obj, action))
+            form.add_error(None, not_possible(obj, action))
         return obj, can_submit
 
     def photo_view(self, request, object_id, photo_id):
@@ -440,7 +440,7 @@ class ServiceRequestAdmin(NoFullNumberInUrlMixin, CommunityScopedAdmin):
             if form.is_valid():
                 data = form.cleaned_data
                 try:
-                    obj = services.submit_request(
+                    obj = submit_request(
                         community=community,
                         category=data["category"],
                         description=data["description"],
@@ -494,7 +494,7 @@ class ServiceRequestAdmin(NoFullNumberInUrlMixin, CommunityScopedAdmin):
         if request.method == "POST" and form.is_valid():
             matches = list(
                 self.get_queryset(request)
-                .filter(phone_index=services.phone_index(form.cleaned_data["term"]))
+                .filter(phone_index=phone_index(form.cleaned_data["term"]))
                 .order_by("-submitted_at", "-id")[: FIND_LIMIT + 1]
             )
         context = {
@@ -587,7 +587,7 @@ class ServiceRequestAdmin(NoFullNumberInUrlMixin, CommunityScopedAdmin):
         accepted, refused = 0, []
         for obj in queryset:
             try:
-                services.accept_request(service_request=obj, actor=request.user)
+                accept_request(service_request=obj, actor=request.user)
                 accepted += 1
             except ValidationError as error:
                 refused.append(" ".join(error.messages))

@@ -1,7 +1,5 @@
 """Forms of the request pages and of the staff workflow: input validation only."""
 
-import re
-
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -11,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from community.models import Building, Compound, Grid, Unit
 from community.validators import normalize_mobile
 from governance.models import ServiceRequest, Star
-from governance.models.requests import RequestCategory
-from governance.services.requests import MAX_PHOTOS, normalise_reference
+from governance.models.requests import RequestCategory, is_reference, normalise_reference
+from governance.services.request_photos import MAX_PHOTOS
 from privacy.images import clean_photo
 
 
@@ -231,8 +229,6 @@ class StaffRequestForm(RequestForm):
 
 # --- public tracking and rating ---------------------------------------------------------
 
-REFERENCE_RE = re.compile(r"^HX-\d{4}-\d{5,}$")
-
 
 class TrackForm(forms.Form):
     reference = forms.CharField(
@@ -255,7 +251,7 @@ class TrackForm(forms.Form):
 
     def clean_reference(self):
         reference = normalise_reference(self.cleaned_data["reference"])
-        if not REFERENCE_RE.match(reference):
+        if not is_reference(reference):
             raise ValidationError(
                 _("A reference looks like HX-2024-00151."), code="reference_format"
             )

@@ -1,11 +1,13 @@
 """Residents' requests (诉求): categories, the request with its append-only events and photos,
 the working-day calendar and the per-community, per-year reference counter.
 
-The lifecycle (DESIGN §3) lives in governance/services/requests.py; these are fields and query
-shapes.
+The lifecycle lives in the services (governance.services.requests: submission and the resident's
+rating; governance.services.request_workflow: the staff steps); these are fields, query shapes and
+the format of a request's reference.
 """
 
 import datetime
+import re
 
 from django.conf import settings
 from django.db import models
@@ -88,6 +90,27 @@ class CalendarDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} {self.get_kind_display()} {self.name}".strip()
+
+
+# A request's reference: HX-<year>-<number>, the number zero-padded to five digits and counted
+# per community and year (HX-2024-00151). Residents type it on the tracking page.
+REFERENCE_PREFIX = "HX"
+REFERENCE_RE = re.compile(rf"^{REFERENCE_PREFIX}-\d{{4}}-\d{{5,}}$")
+
+
+def format_reference(year: int, number: int) -> str:
+    """The reference of the year's number-th request (past 99999 the number just grows)."""
+    return f"{REFERENCE_PREFIX}-{year}-{number:05d}"
+
+
+def normalise_reference(value: str) -> str:
+    """A reference as typed (spaces, lower case, full-width or em dashes) in its stored form."""
+    return "".join(str(value or "").split()).upper().replace("—", "-").replace("－", "-")
+
+
+def is_reference(value: str) -> bool:
+    """Whether a normalised value has the shape of a reference."""
+    return bool(REFERENCE_RE.match(value))
 
 
 class ReferenceCounter(models.Model):

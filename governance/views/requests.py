@@ -12,13 +12,8 @@ from accounts.middleware import client_ip
 from accounts.ratelimit import hit_limit
 from community.queries import community_for_request
 from governance.forms.requests import RatingForm, RequestForm, TrackForm, add_service_error
-from governance.services.requests import (
-    can_rate,
-    find_for_tracking,
-    rate_request,
-    submit_request,
-    tracked_request,
-)
+from governance.queries.tracking import find_for_tracking, tracked_request
+from governance.services.requests import can_rate, rate_request, submit_request
 
 SUBMITTED_KEY = "hx_request_submitted"
 TRACKED_KEY = "hx_request_tracked"

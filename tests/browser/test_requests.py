@@ -9,7 +9,12 @@ from PIL import Image
 from accounts.models import StaffProfile
 from community.models import Building, Compound, Grid
 from governance.models import RequestCategory, RequestPhoto, ServiceRequest
-from governance.services import requests as services
+from governance.services.request_workflow import (
+    accept_request,
+    assign_request,
+    resolve_request,
+    start_request,
+)
 from governance.services.setup import set_up_community
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -55,12 +60,10 @@ def test_resident_submits_with_a_photo_tracks_and_rates_on_a_phone(phone, settin
     # Staff handle it in the back office.
     clerk = get_user_model().objects.create_user("clerk", is_staff=True)
     StaffProfile.objects.create(user=clerk, community=community)
-    services.accept_request(service_request=service_request, actor=clerk)
-    services.assign_request(service_request=service_request, actor=clerk, assignee=clerk)
-    services.start_request(service_request=service_request, actor=clerk)
-    services.resolve_request(
-        service_request=service_request, actor=clerk, note="已更换路灯灯泡,恢复照明。"
-    )
+    accept_request(service_request=service_request, actor=clerk)
+    assign_request(service_request=service_request, actor=clerk, assignee=clerk)
+    start_request(service_request=service_request, actor=clerk)
+    resolve_request(service_request=service_request, actor=clerk, note="已更换路灯灯泡,恢复照明。")
 
     page.get_by_role("link", name="查询诉求").click()
     page.get_by_label("诉求编号").fill(reference.lower())

@@ -6,7 +6,7 @@ from django.core.management import CommandError, call_command
 from community.models import Community, Household, Resident
 from governance.demo import scale
 from governance.models import Notice, RequestEvent, ServiceRequest, WorkLog
-from governance.services.requests import find_for_tracking
+from governance.queries.tracking import find_for_tracking
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

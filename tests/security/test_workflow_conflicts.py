@@ -26,7 +26,13 @@ from governance.models import (
     RequestPhoto,
     ServiceRequest,
 )
-from governance.services import requests as services
+from governance.services.request_workflow import (
+    accept_request,
+    assign_request,
+    last_event_id,
+    reject_request,
+    start_request,
+)
 from tests.governance.requests.conftest import (
     category,
     make_request,
@@ -81,7 +87,7 @@ def test_the_second_assignment_is_refused_named_and_keeps_the_typed_text(
     make_request,
 ):
     sr = make_request()
-    services.accept_request(service_request=sr, actor=office)
+    accept_request(service_request=sr, actor=office)
     first, second = two_staff
     form_first, form_second = _open(first, sr, "assign"), _open(second, sr, "assign")
 
@@ -111,7 +117,7 @@ def test_the_second_assignment_is_refused_named_and_keeps_the_typed_text(
     # The page now carries the request's current version: sending it again, after reading
     # the message, is a deliberate reassignment and goes through.
     again = {"seen_event": response.context["form"]["seen_event"].value()}
-    assert int(again["seen_event"]) == services.last_event_id(sr)
+    assert int(again["seen_event"]) == last_event_id(sr)
     response = second.post(_act(sr, "assign"), {**again, "assignee": office.pk, "note": typed})
     assert response.status_code == 302
     sr.refresh_from_db()
@@ -136,9 +142,9 @@ def test_a_step_no_longer_possible_says_so_and_offers_no_submit_button(two_staff
 
 def test_another_step_in_between_refuses_a_stale_extension(two_staff, office, make_request):
     sr = make_request()
-    services.accept_request(service_request=sr, actor=office)
-    services.assign_request(service_request=sr, actor=office, assignee=office)
-    services.start_request(service_request=sr, actor=office)
+    accept_request(service_request=sr, actor=office)
+    assign_request(service_request=sr, actor=office, assignee=office)
+    start_request(service_request=sr, actor=office)
     first, second = two_staff
     form_second = _open(second, sr, "extend")  # the secretary opens the extension form ...
     form_first = _open(first, sr, "resolve")  # ... while the work is being finished
@@ -161,9 +167,9 @@ def test_a_stale_resolution_with_photos_keeps_no_photo_and_asks_for_them_again(
     media_files,
 ):
     sr = make_request()
-    services.accept_request(service_request=sr, actor=office)
-    services.assign_request(service_request=sr, actor=office, assignee=office)
-    services.start_request(service_request=sr, actor=office)
+    accept_request(service_request=sr, actor=office)
+    assign_request(service_request=sr, actor=office, assignee=office)
+    start_request(service_request=sr, actor=office)
     first, second = two_staff
     form_first, form_second = _open(first, sr, "resolve"), _open(second, sr, "resolve")
     response = first.post(
@@ -207,13 +213,13 @@ def test_a_form_without_its_version_is_refused(client, office, make_request):
 
 def test_the_service_refuses_a_stale_version_with_who_and_when(office, worker, make_request):
     sr = make_request()
-    seen = services.last_event_id(sr)
+    seen = last_event_id(sr)
     worker.first_name = "李强"
     worker.save(update_fields=["first_name"])
     with time_machine.travel(dt.datetime(2025, 6, 9, 8, 30, tzinfo=SHANGHAI), tick=False):
-        services.accept_request(service_request=sr, actor=worker, seen_event=seen)
+        accept_request(service_request=sr, actor=worker, seen_event=seen)
     with translation.override("en"), pytest.raises(ValidationError) as error:
-        services.reject_request(service_request=sr, actor=office, reason="重复", seen_event=seen)
+        reject_request(service_request=sr, actor=office, reason="重复", seen_event=seen)
     assert error.value.code == "request_changed"
     assert error.value.messages == [
         f"Request {sr.reference} was changed after you opened this page: “Accepted” by 李强 at "
@@ -235,17 +241,15 @@ def test_two_parallel_steps_from_one_version_apply_once(office, worker, make_req
     if connection.vendor != "postgresql":
         pytest.skip("SQLite serialises writers (IMMEDIATE transactions); run on PostgreSQL")
     sr = make_request()
-    services.accept_request(service_request=sr, actor=office)
-    seen = services.last_event_id(sr)
+    accept_request(service_request=sr, actor=office)
+    seen = last_event_id(sr)
     barrier = threading.Barrier(2)
     outcomes = []
 
     def step(assignee):
         try:
             barrier.wait()
-            services.assign_request(
-                service_request=sr, actor=office, assignee=assignee, seen_event=seen
-            )
+            assign_request(service_request=sr, actor=office, assignee=assignee, seen_event=seen)
             outcomes.append("done")
         except ValidationError as error:
             outcomes.append(error.code)

@@ -5,7 +5,13 @@ from django.contrib.auth.models import Group
 from accounts import roles
 from accounts.models import StaffProfile
 from governance.models import RequestEvent, RequestPhoto, ServiceRequest
-from governance.services import requests as services
+from governance.services.request_workflow import (
+    accept_request,
+    assign_request,
+    last_event_id,
+    start_request,
+)
+from governance.services.requests import submit_request
 from governance.services.setup import set_up_community
 
 from .conftest import upload
@@ -24,7 +30,7 @@ def _act(sr, action):
 
 def _seen(sr) -> dict:
     """What an action form carries: the request's version when the form was shown."""
-    return {"seen_event": services.last_event_id(sr)}
+    return {"seen_event": last_event_id(sr)}
 
 
 @pytest.mark.parametrize("rows", [1, 3])
@@ -34,8 +40,8 @@ def test_queues_run_a_fixed_number_of_queries(
 ):
     for _ in range(rows):
         sr = make_request()
-        services.accept_request(service_request=sr, actor=office)
-        services.assign_request(service_request=sr, actor=office, assignee=worker)
+        accept_request(service_request=sr, actor=office)
+        assign_request(service_request=sr, actor=office, assignee=worker)
     make_request()  # a new one
     client.force_login(office)
     with django_assert_num_queries(14):  # no unfiltered total (show_full_result_count=False)
@@ -46,8 +52,8 @@ def test_queues_run_a_fixed_number_of_queries(
 def test_queue_filters_select_the_right_requests(client, office, worker, make_request, places):
     new = make_request()
     mine = make_request(building=places["b2"])
-    services.accept_request(service_request=mine, actor=office)
-    services.assign_request(service_request=mine, actor=office, assignee=office)
+    accept_request(service_request=mine, actor=office)
+    assign_request(service_request=mine, actor=office, assignee=office)
     client.force_login(office)
     assert list(client.get(LIST + "?queue=new").context["cl"].result_list) == [new]
     assert list(client.get(LIST + "?queue=mine").context["cl"].result_list) == [mine]
@@ -71,7 +77,7 @@ def test_grid_worker_sees_only_their_grid(client, worker, make_request, places):
 
 def test_another_communitys_request_answers_404(client, office, category):
     other = set_up_community(name="别的社区", slug="other")
-    sr = services.submit_request(
+    sr = submit_request(
         community=other,
         category=category,
         description="x",
@@ -133,10 +139,10 @@ def test_resolve_with_photo_in_the_admin_and_view_it(client, office, make_reques
     sr = make_request()
     for step in ("accept", "start"):
         if step == "start":
-            services.assign_request(service_request=sr, actor=office, assignee=office)
+            assign_request(service_request=sr, actor=office, assignee=office)
         else:
-            services.accept_request(service_request=sr, actor=office)
-    services.start_request(service_request=sr, actor=office)
+            accept_request(service_request=sr, actor=office)
+    start_request(service_request=sr, actor=office)
     client.force_login(office)
     response = client.post(
         _act(sr, "resolve"), {"note": "已更换灯泡", "photos": [upload()], **_seen(sr)}
@@ -228,9 +234,9 @@ def test_mine_includes_requests_given_to_my_star(
     StarMember.objects.create(star=safety, user=star_member)
     to_star, to_someone = make_request(), make_request()
     for sr in (to_star, to_someone):
-        services.accept_request(service_request=sr, actor=office)
-    services.assign_request(service_request=to_star, actor=office, star=safety)
-    services.assign_request(service_request=to_someone, actor=office, assignee=office, star=safety)
+        accept_request(service_request=sr, actor=office)
+    assign_request(service_request=to_star, actor=office, star=safety)
+    assign_request(service_request=to_someone, actor=office, assignee=office, star=safety)
     client.force_login(star_member)
     response = client.get(LIST + "?queue=mine")
     assert list(response.context["cl"].result_list) == [to_star]

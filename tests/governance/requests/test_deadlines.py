@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from governance import deadlines
 from governance.models import CalendarDay
 from governance.models.requests import DeadlineClass
-from governance.services import requests as services
+from governance.services.request_workflow import extend_request
 
 pytestmark = pytest.mark.django_db
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -100,27 +100,21 @@ def test_overdue_requests_are_flagged(make_request, office):
 def test_one_extension_can_be_approved(make_request, office, national_day_2025):
     with time_machine.travel(at(2025, 9, 30, 10, 0), tick=False):
         service_request = make_request()
-        services.extend_request(
+        extend_request(
             service_request=service_request, actor=office, working_days=2, reason="等待配件"
         )
     service_request.refresh_from_db()
     assert service_request.due_at == at(2025, 10, 20, 10, 0)  # Thu 16 -> Fri 17 -> Mon 20
     assert service_request.original_due_at == at(2025, 10, 16, 10, 0)
     with pytest.raises(ValidationError) as info:
-        services.extend_request(
-            service_request=service_request, actor=office, working_days=1, reason="再等"
-        )
+        extend_request(service_request=service_request, actor=office, working_days=1, reason="再等")
     assert info.value.code == "already_extended"
     with pytest.raises(ValidationError) as info:
-        services.extend_request(
-            service_request=service_request, actor=office, working_days=30, reason="x"
-        )
+        extend_request(service_request=service_request, actor=office, working_days=30, reason="x")
 
 
 def test_extension_length_is_limited(make_request, office):
     service_request = make_request()
     with pytest.raises(ValidationError) as info:
-        services.extend_request(
-            service_request=service_request, actor=office, working_days=16, reason="x"
-        )
+        extend_request(service_request=service_request, actor=office, working_days=16, reason="x")
     assert "1至15个工作日" in " ".join(info.value.message_dict["working_days"])

@@ -50,13 +50,13 @@ def test_tracking_never_fails_on_arbitrary_text(client, community, reference, la
 
 
 def test_script_in_the_request_is_escaped_for_staff_and_resident(client, make_request, office):
-    from governance.services import requests as services
+    from governance.services.request_workflow import accept_request, reject_request
 
     service_request = make_request(
         description=XSS, requester_name="<script>x</script>", place_text=XSS
     )
-    services.accept_request(service_request=service_request, actor=office)
-    services.reject_request(service_request=service_request, actor=office, reason=XSS)
+    accept_request(service_request=service_request, actor=office)
+    reject_request(service_request=service_request, actor=office, reason=XSS)
     client.force_login(office)
     for url in (
         "/admin/governance/servicerequest/",
@@ -78,12 +78,12 @@ def test_script_in_the_request_is_escaped_for_staff_and_resident(client, make_re
 def test_admin_change_page_runs_a_fixed_number_of_queries(
     client, make_request, office, django_assert_num_queries, events
 ):
-    from governance.services import requests as services
+    from governance.services.request_workflow import accept_request, assign_request
 
     service_request = make_request()
     if events == 3:
-        services.accept_request(service_request=service_request, actor=office)
-        services.assign_request(service_request=service_request, actor=office, assignee=office)
+        accept_request(service_request=service_request, actor=office)
+        assign_request(service_request=service_request, actor=office, assignee=office)
     client.force_login(office)
     with django_assert_num_queries(13):
         response = client.get(f"/admin/governance/servicerequest/{service_request.pk}/change/")

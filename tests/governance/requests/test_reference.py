@@ -6,7 +6,7 @@ from django.db import connection, connections
 from django.db.utils import IntegrityError
 
 from governance.models import ReferenceCounter, ServiceRequest
-from governance.services import requests as services
+from governance.services.requests import submit_request
 from governance.services.setup import set_up_community
 
 from .conftest import GOOD_PHONE
@@ -67,7 +67,7 @@ def test_fifty_parallel_submissions_get_distinct_gapless_references():
     def submit(n):
         try:
             barrier.wait(timeout=30)
-            services.submit_request(
+            submit_request(
                 community=community,
                 category=category,
                 description=f"并发提交 {n}",

@@ -219,10 +219,11 @@ def test_failure_after_photos_were_written_removes_them(
     """A database error after the files were written rolls everything back, files included."""
     from django.db import IntegrityError
 
-    from governance.services import requests as services
+    from governance.services.request_lifecycle import record_event
+    from governance.services.requests import submit_request
     from privacy.images import clean_photo
 
-    original = services._record
+    original = record_event
     calls = []
 
     def failing_record(*args, **kwargs):
@@ -231,9 +232,9 @@ def test_failure_after_photos_were_written_removes_them(
             raise IntegrityError("simulated failure")
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(services, "_record", failing_record)
+    monkeypatch.setattr("governance.services.requests.record_event", failing_record)
     with pytest.raises(IntegrityError):
-        services.submit_request(
+        submit_request(
             community=community,
             category=category,
             description="井盖缺失",

@@ -8,7 +8,12 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from governance.models import RequestEvent, ServiceRequest
-from governance.services import requests as services
+from governance.services.request_workflow import (
+    accept_request,
+    assign_request,
+    resolve_request,
+    start_request,
+)
 
 pytestmark = pytest.mark.django_db
 URL = "/requests/track/"
@@ -23,10 +28,10 @@ def _strip_tokens(html: str) -> str:
 
 
 def _resolve(service_request, office):
-    services.accept_request(service_request=service_request, actor=office)
-    services.assign_request(service_request=service_request, actor=office, assignee=office)
-    services.start_request(service_request=service_request, actor=office)
-    return services.resolve_request(
+    accept_request(service_request=service_request, actor=office)
+    assign_request(service_request=service_request, actor=office, assignee=office)
+    start_request(service_request=service_request, actor=office)
+    return resolve_request(
         service_request=service_request, actor=office, note="已更换灯泡,恢复照明"
     )
 
@@ -35,7 +40,7 @@ def test_tracking_shows_the_public_timeline_and_expected_date(
     client, community, make_request, office
 ):
     service_request = make_request()
-    services.accept_request(service_request=service_request, actor=office, note="内部备注")
+    accept_request(service_request=service_request, actor=office, note="内部备注")
     response = _lookup(client, service_request.reference.lower(), "5678")
     assert response.status_code == 302
     page = client.get(URL)
@@ -132,8 +137,8 @@ def test_unsolved_or_unsatisfied_rating_reopens(
     assert kinds[-2:] == [RequestEvent.Kind.RATED, RequestEvent.Kind.REOPENED]
     # After a new resolution the resident may rate again.
     with time_machine.travel(timezone.now() + dt.timedelta(days=4)):
-        services.start_request(service_request=service_request, actor=office)
-        services.resolve_request(service_request=service_request, actor=office, note="再次维修")
+        start_request(service_request=service_request, actor=office)
+        resolve_request(service_request=service_request, actor=office, note="再次维修")
         assert "评价处理结果" in client.get(URL).content.decode()
 
 
@@ -169,8 +174,8 @@ def test_tracking_page_runs_a_fixed_number_of_queries(
 ):
     service_request = make_request()
     if events == 3:
-        services.accept_request(service_request=service_request, actor=office)
-        services.assign_request(service_request=service_request, actor=office, assignee=office)
+        accept_request(service_request=service_request, actor=office)
+        assign_request(service_request=service_request, actor=office, assignee=office)
     _lookup(client, service_request.reference, "5678")
     with CaptureQueriesContext(connection) as queries:
         html = client.get(URL).content.decode()

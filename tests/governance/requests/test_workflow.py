@@ -4,7 +4,17 @@ from django.core.exceptions import ValidationError
 from accounts.models import StaffProfile
 from community.models import Grid
 from governance.models import RequestEvent, RequestPhoto, ServiceRequest, Star
-from governance.services import requests as services
+from governance.services.request_workflow import (
+    accept_request,
+    assign_request,
+    close_request,
+    follow_up_request,
+    merge_request,
+    reject_request,
+    resolve_request,
+    start_request,
+)
+from governance.services.requests import submit_request
 from governance.services.setup import set_up_community
 from privacy.images import clean_photo
 
@@ -19,12 +29,12 @@ def _to(status, service_request, office, worker=None):
     """Walk a request along the happy path up to status."""
     sr, kw = service_request, {"service_request": service_request, "actor": office}
     path = [
-        (Status.ACCEPTED, lambda: services.accept_request(**kw)),
-        (Status.ASSIGNED, lambda: services.assign_request(**kw, assignee=worker or office)),
-        (Status.IN_PROGRESS, lambda: services.start_request(**kw)),
-        (Status.RESOLVED, lambda: services.resolve_request(**kw, note="已修复")),
-        (Status.FOLLOWED_UP, lambda: services.follow_up_request(**kw, note="居民表示满意")),
-        (Status.CLOSED, lambda: services.close_request(**kw)),
+        (Status.ACCEPTED, lambda: accept_request(**kw)),
+        (Status.ASSIGNED, lambda: assign_request(**kw, assignee=worker or office)),
+        (Status.IN_PROGRESS, lambda: start_request(**kw)),
+        (Status.RESOLVED, lambda: resolve_request(**kw, note="已修复")),
+        (Status.FOLLOWED_UP, lambda: follow_up_request(**kw, note="居民表示满意")),
+        (Status.CLOSED, lambda: close_request(**kw)),
     ]
     for reached, step in path:
         step()
@@ -81,14 +91,14 @@ REFUSED = [
 def _call(action, service_request, office, other):
     kwargs = {"service_request": service_request, "actor": office}
     return {
-        "accept": lambda: services.accept_request(**kwargs),
-        "reject": lambda: services.reject_request(**kwargs, reason="不属于社区职责"),
-        "merge": lambda: services.merge_request(**kwargs, duplicate_of=other),
-        "assign": lambda: services.assign_request(**kwargs, assignee=office),
-        "start": lambda: services.start_request(**kwargs),
-        "resolve": lambda: services.resolve_request(**kwargs, note="好了"),
-        "follow_up": lambda: services.follow_up_request(**kwargs, note="回访"),
-        "close": lambda: services.close_request(**kwargs),
+        "accept": lambda: accept_request(**kwargs),
+        "reject": lambda: reject_request(**kwargs, reason="不属于社区职责"),
+        "merge": lambda: merge_request(**kwargs, duplicate_of=other),
+        "assign": lambda: assign_request(**kwargs, assignee=office),
+        "start": lambda: start_request(**kwargs),
+        "resolve": lambda: resolve_request(**kwargs, note="好了"),
+        "follow_up": lambda: follow_up_request(**kwargs, note="回访"),
+        "close": lambda: close_request(**kwargs),
     }[action]()
 
 
@@ -114,8 +124,8 @@ def test_impossible_transitions_are_refused_with_a_clear_message(
 def test_reject_needs_a_reason_shown_to_the_resident(make_request, office):
     service_request = make_request()
     with pytest.raises(ValidationError):
-        services.reject_request(service_request=service_request, actor=office, reason=" ")
-    services.reject_request(service_request=service_request, actor=office, reason="属物业职责")
+        reject_request(service_request=service_request, actor=office, reason=" ")
+    reject_request(service_request=service_request, actor=office, reason="属物业职责")
     service_request.refresh_from_db()
     assert service_request.status == Status.REJECTED
     assert service_request.events.last().public_note == "属物业职责"
@@ -123,15 +133,15 @@ def test_reject_needs_a_reason_shown_to_the_resident(make_request, office):
 
 def test_merge_as_duplicate(make_request, office):
     original, duplicate = make_request(), make_request()
-    services.merge_request(service_request=duplicate, actor=office, duplicate_of=original)
+    merge_request(service_request=duplicate, actor=office, duplicate_of=original)
     duplicate.refresh_from_db()
     assert duplicate.status == Status.MERGED and duplicate.duplicate_of == original
     assert original.reference in duplicate.events.last().public_note
     third = make_request()
     with pytest.raises(ValidationError):  # not into a merged one
-        services.merge_request(service_request=third, actor=office, duplicate_of=duplicate)
+        merge_request(service_request=third, actor=office, duplicate_of=duplicate)
     with pytest.raises(ValidationError):  # not into itself
-        services.merge_request(service_request=third, actor=office, duplicate_of=third)
+        merge_request(service_request=third, actor=office, duplicate_of=third)
 
 
 def test_assign_to_a_star_or_a_worker_of_the_community_only(make_request, office, community):
@@ -142,17 +152,17 @@ def test_assign_to_a_star_or_a_worker_of_the_community_only(make_request, office
     outsider = get_user_model().objects.create_user("outsider", is_staff=True)
     StaffProfile.objects.create(user=outsider, community=outsider_community)
     with pytest.raises(ValidationError):
-        services.assign_request(service_request=service_request, actor=office, assignee=outsider)
+        assign_request(service_request=service_request, actor=office, assignee=outsider)
     with pytest.raises(ValidationError):
-        services.assign_request(
+        assign_request(
             service_request=service_request,
             actor=office,
             star=Star.objects.get(community=outsider_community, code="safety"),
         )
     with pytest.raises(ValidationError):
-        services.assign_request(service_request=service_request, actor=office)
+        assign_request(service_request=service_request, actor=office)
     safety = Star.objects.get(community=community, code="safety")
-    services.assign_request(service_request=service_request, actor=office, star=safety)
+    assign_request(service_request=service_request, actor=office, star=safety)
     service_request.refresh_from_db()
     assert service_request.status == Status.ASSIGNED and service_request.star == safety
 
@@ -160,16 +170,12 @@ def test_assign_to_a_star_or_a_worker_of_the_community_only(make_request, office
 def test_resolve_needs_a_note_and_keeps_up_to_three_photos(make_request, office, media_files):
     service_request = _to(Status.IN_PROGRESS, make_request(), office)
     with pytest.raises(ValidationError):
-        services.resolve_request(service_request=service_request, actor=office, note="")
+        resolve_request(service_request=service_request, actor=office, note="")
     photos = [clean_photo(upload()) for _ in range(4)]
     with pytest.raises(ValidationError):
-        services.resolve_request(
-            service_request=service_request, actor=office, note="已修", photos=photos
-        )
+        resolve_request(service_request=service_request, actor=office, note="已修", photos=photos)
     assert media_files() == []
-    services.resolve_request(
-        service_request=service_request, actor=office, note="已修", photos=photos[:2]
-    )
+    resolve_request(service_request=service_request, actor=office, note="已修", photos=photos[:2])
     assert RequestPhoto.objects.filter(stage=RequestPhoto.Stage.RESOLVED).count() == 2
     assert len(media_files()) == 2
 
@@ -177,10 +183,10 @@ def test_resolve_needs_a_note_and_keeps_up_to_three_photos(make_request, office,
 def test_follow_up_with_an_unhappy_phone_rating_reopens(make_request, office):
     service_request = _to(Status.RESOLVED, make_request(), office)
     with pytest.raises(ValidationError):
-        services.follow_up_request(
+        follow_up_request(
             service_request=service_request, actor=office, note="电话回访", solved=False
         )
-    services.follow_up_request(
+    follow_up_request(
         service_request=service_request,
         actor=office,
         note="居民说灯又坏了",
@@ -200,7 +206,7 @@ def test_follow_up_with_an_unhappy_phone_rating_reopens(make_request, office):
 def test_staff_filed_request_records_the_channel_and_is_accepted(
     community, category, places, office
 ):
-    service_request = services.submit_request(
+    service_request = submit_request(
         community=community,
         category=category,
         description="电话反映楼道灯坏",
@@ -219,7 +225,7 @@ def test_staff_filed_request_records_the_channel_and_is_accepted(
 
 def test_places_must_belong_together(community, category, places):
     with pytest.raises(ValidationError) as info:
-        services.submit_request(
+        submit_request(
             community=community,
             category=category,
             description="x",
@@ -232,7 +238,7 @@ def test_places_must_belong_together(community, category, places):
     other = set_up_community(name="外社区", slug="outside")
     Grid.objects.create(community=other, code="X", name="X")
     with pytest.raises(ValidationError):
-        services.submit_request(
+        submit_request(
             community=other,
             category=category,
             description="x",
