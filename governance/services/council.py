@@ -57,8 +57,11 @@ class Attendance:
 
 
 @transaction.atomic
-def record_attendance(*, meeting: CouncilMeeting, members) -> Attendance:
-    """Record who signed in and freeze the number of members on the day."""
+def record_attendance(
+    *, meeting: CouncilMeeting, members, now: datetime.datetime | None = None
+) -> Attendance:
+    """Record who signed in and freeze the number of members on the day (`now`: when the
+    sign-in was recorded, default now)."""
     members = list(members)
     if any(m.council_id != meeting.council_id for m in members):
         raise ValidationError(_("Only members of this council can sign in to its meeting."))
@@ -72,7 +75,7 @@ def record_attendance(*, meeting: CouncilMeeting, members) -> Attendance:
         )
     meeting.attendees.set(members)
     meeting.members_total = len(active_ids)
-    meeting.attendance_recorded_at = timezone.now()
+    meeting.attendance_recorded_at = now or timezone.now()
     meeting.save(update_fields=["members_total", "attendance_recorded_at"])
     return attendance(meeting)
 
@@ -123,8 +126,9 @@ def cast_vote(*, motion: Motion, member: CouncilMember, choice: str, option=None
 
 
 @transaction.atomic
-def decide_motion(*, motion: Motion) -> Motion:
-    """Count the votes (in SQL) and record the decision; needs a quorate meeting."""
+def decide_motion(*, motion: Motion, now: datetime.datetime | None = None) -> Motion:
+    """Count the votes (in SQL) and record the decision; needs a quorate meeting (`now`: when
+    the decision was taken, default now)."""
     motion = (
         Motion.objects.select_for_update(of=("self",)).select_related("meeting").get(pk=motion.pk)
     )
@@ -152,7 +156,7 @@ def decide_motion(*, motion: Motion) -> Motion:
     motion.votes_against = counts["votes_against"]
     motion.votes_abstain = counts["votes_abstain"]
     motion.members_total = present.members_total
-    motion.decided_at = timezone.now()
+    motion.decided_at = now or timezone.now()
     if passes(votes_for=motion.votes_for, members_total=motion.members_total):
         motion.status = Motion.Status.PASSED
         motion.chosen_option = (

@@ -53,7 +53,16 @@ def nominate(
 
 
 @transaction.atomic
-def review_nomination(*, nomination: Nomination, shortlist: bool, note: str, user) -> Nomination:
+def review_nomination(
+    *,
+    nomination: Nomination,
+    shortlist: bool,
+    note: str,
+    user,
+    now: datetime.datetime | None = None,
+) -> Nomination:
+    """Shortlist or reject a nomination (a rejection needs its reason); `now` is when the
+    review took place (default: now)."""
     if nomination.campaign.stage not in (
         HonourCampaign.Stage.NOMINATING,
         HonourCampaign.Stage.REVIEWING,
@@ -64,7 +73,7 @@ def review_nomination(*, nomination: Nomination, shortlist: bool, note: str, use
     nomination.status = Nomination.Status.SHORTLISTED if shortlist else Nomination.Status.REJECTED
     nomination.review_note = note
     nomination.reviewed_by = user
-    nomination.reviewed_at = timezone.now()
+    nomination.reviewed_at = now or timezone.now()
     nomination.save(update_fields=["status", "review_note", "reviewed_by", "reviewed_at"])
     if nomination.campaign.stage == HonourCampaign.Stage.NOMINATING:
         nomination.campaign.stage = HonourCampaign.Stage.REVIEWING
@@ -169,8 +178,13 @@ def settle_objection(
 
 
 @transaction.atomic
-def confirm_winners(*, campaign: HonourCampaign, today: datetime.date) -> int:
-    """After the notice period, the remaining shortlist wins. Returns the number of winners."""
+def confirm_winners(
+    *, campaign: HonourCampaign, today: datetime.date, now: datetime.datetime | None = None
+) -> int:
+    """After the notice period, the remaining shortlist wins. Returns the number of winners.
+
+    `now` is when the winners were confirmed (default: now); it must fall after the notice.
+    """
     if campaign.stage != HonourCampaign.Stage.NOTICE:
         raise ValidationError(_("Open the public notice first."))
     if today <= campaign.notice_ends_on:
@@ -190,7 +204,7 @@ def confirm_winners(*, campaign: HonourCampaign, today: datetime.date) -> int:
         status=Nomination.Status.WINNER
     )
     campaign.stage = HonourCampaign.Stage.CLOSED
-    campaign.closed_at = timezone.now()
+    campaign.closed_at = now or timezone.now()
     campaign.save(update_fields=["stage", "closed_at"])
     return winners
 

@@ -32,8 +32,13 @@ def enroll(*, course: TrainingCourse, resident, registered_on: datetime.date) ->
 
 
 @transaction.atomic
-def decide_relief(*, relief: Relief, approve: bool, note: str, user) -> Relief:
-    """Approve or reject an application; needs the approve_relief permission."""
+def decide_relief(
+    *, relief: Relief, approve: bool, note: str, user, now: datetime.datetime | None = None
+) -> Relief:
+    """Approve or reject an application; needs the approve_relief permission.
+
+    `now` is when the decision was taken (default: now), for a decision recorded afterwards.
+    """
     if not user.has_perm("governance.approve_relief"):
         raise ValidationError(_("You may not approve or reject relief."))
     if relief.status != Relief.Status.APPLIED:
@@ -42,7 +47,7 @@ def decide_relief(*, relief: Relief, approve: bool, note: str, user) -> Relief:
         raise ValidationError(_("Give the reason for rejecting the application."))
     relief.status = Relief.Status.APPROVED if approve else Relief.Status.REJECTED
     relief.decided_by = user
-    relief.decided_at = timezone.now()
+    relief.decided_at = now or timezone.now()
     relief.decision_note = note
     relief.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
     return relief

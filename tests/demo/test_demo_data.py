@@ -13,7 +13,8 @@ from accounts import roles
 from accounts.models import StaffProfile
 from community.models import GridMember, Household, PartyMember, Resident
 from community.validators import birth_date_from_id, gender_from_id, normalize_id_number
-from governance.demo.builder import REAL_PEOPLE, load_demo
+from governance.demo.builder import load_demo
+from governance.demo.context import REAL_PEOPLE
 from governance.models import (
     MonthlyScore,
     QuarterlyAssessment,
