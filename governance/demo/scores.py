@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from governance.demo.context import Demo
 from governance.models import Indicator
+from governance.queries.scores import suggested_satisfaction
 from governance.services import scoring
 
 
@@ -25,7 +26,7 @@ def build_scores(demo: Demo) -> None:
         first = dt.date(demo.year, month, 1)
         scores = scoring.compute_month(community=demo.community, month=first, today=today)
         for score in scores:
-            suggested, _satisfied, _rated = scoring.suggested_satisfaction(
+            suggested, _satisfied, _rated = suggested_satisfaction(
                 community=demo.community, star=score.star, month=first
             )
             scoring.review_score(

@@ -80,19 +80,10 @@ def _scores_touched(*, community, touched, lock: bool) -> list[MonthlyScore]:
     return list(queryset)
 
 
-def check_months(
-    *, community, touched: Iterable[tuple[int, datetime.date]], actor, reason: str
-) -> list[MonthlyScore]:
-    """Refuse a change to (star, day) pairs of a locked month unless the secretary gives a reason.
-
-    Raises PermissionDenied (not the secretary) or ValidationError (no reason); returns the
-    locked scores touched. Forms call it to show the error before saving.
-    """
-    locked = [
-        score
-        for score in _scores_touched(community=community, touched=touched, lock=False)
-        if score.is_locked
-    ]
+def _refuse_locked(scores: list[MonthlyScore], *, actor, reason: str) -> list[MonthlyScore]:
+    """The locked scores among those touched; a change to them needs the secretary and a
+    reason: PermissionDenied (not the secretary) or ValidationError (no reason)."""
+    locked = [score for score in scores if score.is_locked]
     if locked:
         months = ", ".join(sorted({f"{score.month:%Y-%m}" for score in locked}))
         if not is_secretary(actor):
@@ -112,6 +103,18 @@ def check_months(
     return locked
 
 
+def check_months(
+    *, community, touched: Iterable[tuple[int, datetime.date]], actor, reason: str
+) -> list[MonthlyScore]:
+    """Refuse a change to (star, day) pairs of a locked month unless the secretary gives a reason.
+
+    Raises PermissionDenied (not the secretary) or ValidationError (no reason); returns the
+    locked scores touched. Forms call it to show the error before saving.
+    """
+    scores = _scores_touched(community=community, touched=touched, lock=False)
+    return _refuse_locked(scores, actor=actor, reason=reason)
+
+
 def guard_months(
     *,
     community,
@@ -125,10 +128,8 @@ def guard_months(
 
     Scores that are not locked only become stale: the next calculation refreshes them.
     """
-    touched = list(touched)
-    check_months(community=community, touched=touched, actor=actor, reason=reason)
     scores = _scores_touched(community=community, touched=touched, lock=True)
-    locked = [score for score in scores if score.is_locked]
+    locked = _refuse_locked(scores, actor=actor, reason=reason)
     LockedChange.objects.bulk_create(
         LockedChange(score=score, record=record[:200], action=action, reason=reason, user=actor)
         for score in locked

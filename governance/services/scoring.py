@@ -29,9 +29,6 @@ from governance.models import (
 )
 from governance.periods import month_start
 from governance.queries.scores import calculate, quarter_rows, rule_for
-
-# The suggestion the review of C starts from is a read; the demo builder asks for it here.
-from governance.queries.scores import suggested_satisfaction as suggested_satisfaction
 from governance.score_formula import (
     DEFAULT_RULE,
     FORMULA_VERSION,
