@@ -16,7 +16,7 @@ or writes data that is not a record of anybody's work (benchmark data, the demo)
 `with audit.suppressed():`, which silences the create/update/delete/m2m rows of this module
 (and only those: logins, refusals, reveals, exports and imports are still recorded).
 
-Models that are not domain records are listed in NOT_AUDITED; tests/security/test_audit_bulk.py
+Models that are not domain records are listed in NOT_AUDITED; tests/privacy/test_audit_bulk.py
 fails when a model of these apps is neither audited nor listed there.
 """
 

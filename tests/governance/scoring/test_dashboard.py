@@ -79,7 +79,7 @@ def test_the_dashboard_shows_the_month(client, community, stars, sec, scored_may
 def test_the_dashboard_only_shows_the_users_community(
     client, community, other_community, stars, sec, scored_may, make_user
 ):
-    from tests.governance.work.conftest import bind
+    from tests.governance.ledger.conftest import bind
 
     theirs = make_user("other-secretary", role="党支部书记")
     bind(theirs, other_community)
