@@ -59,7 +59,7 @@ def division_viewer(db):
     return _user_with_role("viewer", roles.DIVISION_VIEWER)
 
 
-# Registry building blocks for any test (factories in tests/factories.py): one grid of the
+# Registry building blocks for any test (factories in tests/factories/): one grid of the
 # `community`, a building in it, a household and a resident (with a valid ID number).
 @pytest.fixture
 def grid(community):
