@@ -34,29 +34,45 @@ def _user_with_role(username, role):
     return user
 
 
-@pytest.fixture
-def secretary(db):
-    return _user_with_role("secretary", roles.SECRETARY)
+def _persona(request, username, role):
+    """A back-office account of `role`. When the test also uses the `community` fixture, the
+    account is bound to it once here (a division viewer views it: its profile names no
+    community of its own); otherwise it stays unbound."""
+    user = _user_with_role(username, role)
+    if "community" in request.fixturenames:
+        from accounts.models import StaffProfile
+
+        community = request.getfixturevalue("community")
+        if role == roles.DIVISION_VIEWER:
+            StaffProfile.objects.create(user=user).viewable_communities.add(community)
+        else:
+            StaffProfile.objects.create(user=user, community=community)
+    return user
 
 
 @pytest.fixture
-def staff(db):
-    return _user_with_role("staff", roles.STAFF)
+def secretary(db, request):
+    return _persona(request, "secretary", roles.SECRETARY)
 
 
 @pytest.fixture
-def grid_worker(db):
-    return _user_with_role("gridworker", roles.GRID_WORKER)
+def staff(db, request):
+    return _persona(request, "staff", roles.STAFF)
 
 
 @pytest.fixture
-def star_member(db):
-    return _user_with_role("starmember", roles.STAR_MEMBER)
+def grid_worker(db, request):
+    return _persona(request, "gridworker", roles.GRID_WORKER)
 
 
 @pytest.fixture
-def division_viewer(db):
-    return _user_with_role("viewer", roles.DIVISION_VIEWER)
+def star_member(db, request):
+    return _persona(request, "starmember", roles.STAR_MEMBER)
+
+
+@pytest.fixture
+def division_viewer(db, request):
+    return _persona(request, "viewer", roles.DIVISION_VIEWER)
 
 
 # Registry building blocks for any test (factories in tests/factories/): one grid of the

@@ -29,18 +29,17 @@ def other_community(db):
 
 @pytest.fixture
 def sec(secretary, community):
-    return bind(secretary, community)
+    return secretary
 
 
 @pytest.fixture
 def clerk(staff, community):
-    return bind(staff, community)
+    return staff
 
 
 @pytest.fixture
 def member(star_member, community, stars):
     """A group member of the fortress star."""
-    bind(star_member, community)
     StarMember.objects.create(star=stars["fortress"], user=star_member, role="member")
     return star_member
 
