@@ -17,7 +17,7 @@ the demo) runs inside `with audit.suppressed():`, which silences the create/upda
 rows of the trail (and only those: logins, refusals, reveals, exports and imports are still
 recorded).
 
-Models that are not domain records are listed in NOT_AUDITED; tests/security/test_audit_bulk.py
+Models that are not domain records are listed in NOT_AUDITED; tests/privacy/test_audit_bulk.py
 fails when a model of these apps is neither audited nor listed there.
 
 This module is the trail's entry point (the names in __all__); the shared state and value

@@ -13,7 +13,7 @@ send none. Every audited model's default manager is built on AuditedQuerySet
 
 Related managers (household.residents.update(...)) derive from the default manager and are
 audited too. `with audit.suppressed():` turns all of it off for code that writes its own audit
-rows. tests/security/test_audit_bulk.py checks that every model is covered.
+rows. tests/privacy/test_audit_bulk.py checks that every model is covered.
 
 Limit: update() selects the affected rows just before it writes them (two statements); under
 READ COMMITTED a row that a concurrent transaction makes match, or stop matching, in between is

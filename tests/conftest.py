@@ -34,32 +34,48 @@ def _user_with_role(username, role):
     return user
 
 
-@pytest.fixture
-def secretary(db):
-    return _user_with_role("secretary", roles.SECRETARY)
+def _persona(request, username, role):
+    """A back-office account of `role`. When the test also uses the `community` fixture, the
+    account is bound to it once here (a division viewer views it: its profile names no
+    community of its own); otherwise it stays unbound."""
+    user = _user_with_role(username, role)
+    if "community" in request.fixturenames:
+        from accounts.models import StaffProfile
+
+        community = request.getfixturevalue("community")
+        if role == roles.DIVISION_VIEWER:
+            StaffProfile.objects.create(user=user).viewable_communities.add(community)
+        else:
+            StaffProfile.objects.create(user=user, community=community)
+    return user
 
 
 @pytest.fixture
-def staff(db):
-    return _user_with_role("staff", roles.STAFF)
+def secretary(db, request):
+    return _persona(request, "secretary", roles.SECRETARY)
 
 
 @pytest.fixture
-def grid_worker(db):
-    return _user_with_role("gridworker", roles.GRID_WORKER)
+def staff(db, request):
+    return _persona(request, "staff", roles.STAFF)
 
 
 @pytest.fixture
-def star_member(db):
-    return _user_with_role("starmember", roles.STAR_MEMBER)
+def grid_worker(db, request):
+    return _persona(request, "gridworker", roles.GRID_WORKER)
 
 
 @pytest.fixture
-def division_viewer(db):
-    return _user_with_role("viewer", roles.DIVISION_VIEWER)
+def star_member(db, request):
+    return _persona(request, "starmember", roles.STAR_MEMBER)
 
 
-# Registry building blocks for any test (factories in tests/factories.py): one grid of the
+@pytest.fixture
+def division_viewer(db, request):
+    return _persona(request, "viewer", roles.DIVISION_VIEWER)
+
+
+# Registry building blocks for any test (factories in tests/factories/): one grid of the
 # `community`, a building in it, a household and a resident (with a valid ID number).
 @pytest.fixture
 def grid(community):
@@ -85,6 +101,41 @@ def resident(community, household):
     )
 
 
+def pytest_collection_modifyitems(items):
+    """The tests that read the shared demo (the `demo` fixture) run after all the others, in
+    their order: the demo stays loaded from the first of them to the end of the run, and no
+    other test may see its rows."""
+    items.sort(key=lambda item: "demo" in getattr(item, "fixturenames", ()))
+
+
+@pytest.fixture(scope="session")
+def demo(django_db_setup, django_db_blocker, tmp_path_factory, reference_rows):
+    """The demo community, loaded once per test run (it takes seconds, not milliseconds) for
+    the tests that only read it; tests that load it themselves start from an empty database.
+
+    The load runs inside an outer transaction that is rolled back at the end of the run; each
+    test's own transaction nests inside it (a savepoint), so what a test writes is undone
+    after it as usual."""
+    from django.db import transaction
+    from django.test import override_settings
+
+    from governance.demo.builder import load_demo
+
+    media = override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("demo-media"))
+    media.enable()
+    with django_db_blocker.unblock():
+        # A transactional test that ran before may have flushed the role groups away.
+        _put_back_reference_rows(reference_rows)
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            yield load_demo()
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            media.disable()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def reference_rows(django_db_setup, django_db_blocker):
     """The rows the data migrations made (role groups with their permissions, request
@@ -107,11 +158,15 @@ def _restore_reference_rows(request, reference_rows):
     marker = request.node.get_closest_marker("django_db")
     if not marker or not (marker.kwargs.get("transaction") or (marker.args and marker.args[0])):
         return
+    request.getfixturevalue("transactional_db")
+    _put_back_reference_rows(reference_rows)
+
+
+def _put_back_reference_rows(reference_rows):
     from django.core import serializers
 
     from governance.models import RequestCategory
 
-    request.getfixturevalue("transactional_db")
     for data, model in zip(reference_rows, (Group, RequestCategory), strict=True):
         if not model.objects.exists():
             for obj in serializers.deserialize("json", data, handle_forward_references=True):

@@ -4,7 +4,6 @@ import re
 
 import pytest
 
-from accounts.models import StaffProfile
 from community.admin import filters as community_admin
 from community.models import Building, Compound, Grid
 from governance.services.setup import set_up_community
@@ -57,7 +56,6 @@ def test_within_the_limit_every_place_is_listed(admin_client, community):
 
 def test_a_secretary_of_one_community_gets_no_community_filter(client, secretary, community):
     _buildings(community, "康乐", 2)
-    StaffProfile.objects.create(user=secretary, community=community)
     client.force_login(secretary)
     html = client.get(URL).content.decode()
     assert _choices(html, "community__id__exact") == []

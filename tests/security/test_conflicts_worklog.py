@@ -9,7 +9,7 @@ from django.test import Client
 from django.utils import timezone
 
 from governance.models import WorkLog
-from tests.governance.work.conftest import log, sec, stars  # noqa: F401
+from tests.governance.ledger.conftest import log, sec, stars  # noqa: F401
 from tests.security.test_faults import _form_data
 
 pytestmark = pytest.mark.django_db

@@ -9,6 +9,7 @@ from governance.periods import period_bounds
 from governance.queries import metrics
 from governance.queries.indicators import compute_rate
 from governance.services.setup import set_up_community
+from tests.factories import DisputeFactory
 
 pytestmark = pytest.mark.django_db
 LIST = "/admin/governance/dispute/"
@@ -187,10 +188,9 @@ def test_dispute_changelist_runs_a_fixed_number_of_queries(
     client, office, community, places, django_assert_num_queries, rows
 ):
     for n in range(rows):
-        dispute = Dispute.objects.create(
-            community=community, title=f"纠纷{n}", description="x", kind="other",
-            grid=places["grid_a"], mediator=office,
-        )  # fmt: skip
+        dispute = DisputeFactory(
+            community=community, title=f"纠纷{n}", grid=places["grid_a"], mediator=office
+        )
         MediationSession.objects.create(dispute=dispute, summary="调解")
     client.force_login(office)
     with django_assert_num_queries(11):
@@ -200,12 +200,8 @@ def test_dispute_changelist_runs_a_fixed_number_of_queries(
 
 
 def test_grid_worker_sees_own_grid_disputes_only(client, worker, community, places):
-    own = Dispute.objects.create(
-        community=community, title="本网格", description="x", kind="other", grid=places["grid_a"]
-    )
-    other = Dispute.objects.create(
-        community=community, title="他网格", description="x", kind="other", grid=places["grid_b"]
-    )
+    own = DisputeFactory(community=community, title="本网格", grid=places["grid_a"])
+    other = DisputeFactory(community=community, title="他网格", grid=places["grid_b"])
     client.force_login(worker)
     assert list(client.get(LIST).context["cl"].result_list) == [own]
     assert client.get(f"{LIST}{other.pk}/change/").status_code == 404

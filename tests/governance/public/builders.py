@@ -5,7 +5,6 @@ from decimal import Decimal
 from io import BytesIO
 
 from django.core.files.base import ContentFile
-from django.utils import timezone
 from PIL import Image
 
 from governance.models import (
@@ -20,13 +19,16 @@ from governance.models import (
     MotionOption,
     Notice,
     Payment,
-    Project,
     Star,
-    WorkLog,
     WorkLogPhoto,
 )
 from governance.services import council as council_services
-from tests.factories import ResidentFactory
+from tests.factories import (
+    NoticeFactory,
+    ProjectFactory,
+    ResidentFactory,
+    WorkLogFactory,
+)
 
 # What must never appear on a public page (the canary test looks for each).
 SECRET_NAME = "欧阳金花"
@@ -45,16 +47,11 @@ def jpeg(color="red") -> ContentFile:
 
 
 def make_notice(community, title, **fields) -> Notice:
-    defaults = {
-        "body": "**正文** 内容",
-        "status": Notice.Status.PUBLISHED,
-        "publish_at": timezone.now() - dt.timedelta(days=1),
-    }
-    return Notice.objects.create(community=community, title=title, **{**defaults, **fields})
+    return NoticeFactory(community=community, title=title, **fields)
 
 
 def make_worklog(community, author, star_code, title, *, photos=1, kind="activity", **fields):
-    log = WorkLog.objects.create(
+    log = WorkLogFactory(
         community=community,
         date=fields.pop("date", TODAY),
         kind=kind,
@@ -63,9 +60,9 @@ def make_worklog(community, author, star_code, title, *, photos=1, kind="activit
         author=author,
         place=fields.pop("place", "社区广场"),
         participants=fields.pop("participants", 30),
+        stars=[Star.objects.get(community=community, code=star_code)],
         **fields,
     )
-    log.stars.set([Star.objects.get(community=community, code=star_code)])
     for index in range(photos):
         photo = WorkLogPhoto(worklog=log, alt_text=f"{title}现场{index}", order=index)
         photo.image.save(f"p{index}.jpg", jpeg(), save=False)
@@ -74,13 +71,7 @@ def make_worklog(community, author, star_code, title, *, photos=1, kind="activit
 
 
 def make_project(community, name="康乐小区改造", *, budget="8800000.00", lines=2, milestones=2):
-    project = Project.objects.create(
-        community=community,
-        name=name,
-        budget=Decimal(budget),
-        status=Project.Status.IN_PROGRESS,
-        started_on=dt.date(2022, 4, 1),
-    )
+    project = ProjectFactory(community=community, name=name, budget=Decimal(budget))
     for index in range(lines):
         line = BudgetLine.objects.create(
             project=project, title=f"痛点{index + 1}", amount=Decimal("1000000.00"), order=index

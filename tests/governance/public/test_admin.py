@@ -6,7 +6,6 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from accounts.models import StaffProfile
 from governance.models import (
     Council,
     CouncilMeeting,
@@ -49,7 +48,6 @@ MODELS = [
 
 @pytest.fixture
 def office(client, community, secretary):
-    StaffProfile.objects.create(user=secretary, community=community)
     client.force_login(secretary)
     return client
 
@@ -149,7 +147,6 @@ def test_other_communitys_rows_answer_404(office):
 
 
 def test_grid_worker_sees_relief_of_their_grid_only(client, community, grid_worker):
-    StaffProfile.objects.create(user=grid_worker, community=community)
     mine = HouseholdFactory(community=community)
     GridMemberFactory(grid=mine.building.grid, user=grid_worker)
     _relief(community, mine)

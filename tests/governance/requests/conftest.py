@@ -8,7 +8,6 @@ from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from accounts.models import StaffProfile
 from community.models import Building, Compound, Grid, GridMember, Unit
 from governance.models import RequestCategory
 from governance.services.requests import submit_request
@@ -70,16 +69,13 @@ def emergency_category():
 
 @pytest.fixture
 def office(community, staff, secretary):
-    """The staff member and the secretary, bound to the community."""
-    StaffProfile.objects.create(user=staff, community=community)
-    StaffProfile.objects.create(user=secretary, community=community)
+    """The staff member and the secretary, bound to the community (by their fixtures)."""
     return staff
 
 
 @pytest.fixture
 def worker(community, grid_worker, places):
     """A grid worker of grid A."""
-    StaffProfile.objects.create(user=grid_worker, community=community)
     GridMember.objects.create(grid=places["grid_a"], user=grid_worker)
     return grid_worker
 

@@ -229,7 +229,6 @@ def test_mine_includes_requests_given_to_my_star(
 ):
     from governance.models import Star, StarMember
 
-    StaffProfile.objects.create(user=star_member, community=community)
     safety = Star.objects.get(community=community, code="safety")
     StarMember.objects.create(star=safety, user=star_member)
     to_star, to_someone = make_request(), make_request()

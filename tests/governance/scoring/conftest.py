@@ -3,7 +3,7 @@
 import pytest
 
 from governance.queries.indicators import RATE_SOURCES, rate_source
-from tests.governance.work.conftest import (  # noqa: F401
+from tests.governance.ledger.conftest import (  # noqa: F401
     bind,
     clerk,
     log,

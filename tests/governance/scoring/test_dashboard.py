@@ -80,7 +80,7 @@ def test_the_dashboard_shows_the_month(client, community, stars, sec, scored_may
 def test_the_dashboard_only_shows_the_users_community(
     client, community, other_community, stars, sec, scored_may, make_user
 ):
-    from tests.governance.work.conftest import bind
+    from tests.governance.ledger.conftest import bind
 
     theirs = make_user("other-secretary", role="党支部书记")
     bind(theirs, other_community)
@@ -418,10 +418,6 @@ def test_the_trend_chart_is_drawn_to_scale(community, stars):
 def test_a_division_viewer_reads_the_dashboard_of_a_community_they_view(
     client, community, other_community, division_viewer, scored_may
 ):
-    from accounts.models import StaffProfile
-
-    profile = StaffProfile.objects.create(user=division_viewer)
-    profile.viewable_communities.add(community)
     client.force_login(division_viewer)
     response = client.get(URL, {"month": "2024-05", "community": "hongxing"})
     assert response.status_code == 200 and response.context["community"] == community

@@ -218,7 +218,7 @@ def test_restore_refuses_without_yes_and_reports_a_tampered_backup(drill, tmp_pa
     )
     assert refused.returncode != 0 and "--yes" in refused.stderr
     # A manifest that disagrees with the files (rewritten by someone holding the key: any
-    # other change fails to decrypt, tests/security/test_backup_crypto.py) is reported.
+    # other change fails to decrypt, tests/privacy/test_backup_crypto.py) is reported.
     manifest = read_manifest(folder)
     manifest["media"]["x.jpg"] = "0" * 64
     (folder / "manifest.json.enc").unlink()

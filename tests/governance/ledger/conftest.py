@@ -1,7 +1,5 @@
 """Fixtures of the six-star work tests: staff bound to the community, star teams, builders."""
 
-import datetime
-
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -10,6 +8,7 @@ from accounts import roles
 from accounts.models import StaffProfile
 from governance.models import StarMember, WeeklyTask, WorkLog
 from governance.services.setup import set_up_community
+from tests.factories import WeeklyTaskFactory, WorkLogFactory
 
 
 def bind(user, community):
@@ -30,18 +29,17 @@ def other_community(db):
 
 @pytest.fixture
 def sec(secretary, community):
-    return bind(secretary, community)
+    return secretary
 
 
 @pytest.fixture
 def clerk(staff, community):
-    return bind(staff, community)
+    return staff
 
 
 @pytest.fixture
 def member(star_member, community, stars):
     """A group member of the fortress star."""
-    bind(star_member, community)
     StarMember.objects.create(star=stars["fortress"], user=star_member, role="member")
     return star_member
 
@@ -66,16 +64,15 @@ def log(community, sec):
     """log(stars, day, kind="activity", **figures): a ledger entry written directly."""
 
     def make(star_list, day, kind=WorkLog.Kind.ACTIVITY, author=None, **fields):
-        entry = WorkLog.objects.create(
+        return WorkLogFactory(
             community=community,
             date=day,
             kind=kind,
             title=fields.pop("title", f"{kind} {day}"),
             author=author or sec,
+            stars=star_list,
             **fields,
         )
-        entry.stars.set(star_list)
-        return entry
 
     return make
 
@@ -87,10 +84,9 @@ def task(community, sec):
     def make(star, due, status=WeeklyTask.Status.OPEN, closed_on=None, **fields):
         if status != WeeklyTask.Status.OPEN and status != WeeklyTask.Status.IN_PROGRESS:
             closed_on = closed_on or due
-        return WeeklyTask.objects.create(
+        return WeeklyTaskFactory(
             community=community,
             star=star,
-            week_start=due - datetime.timedelta(days=due.weekday()),
             title=fields.pop("title", f"task {due}"),
             owner=fields.pop("owner", sec),
             due_date=due,

@@ -30,7 +30,7 @@ from privacy.backup_crypto import (
     decrypt_to,
     new_backup_id,
 )
-from tests.security.test_backup import BASE_DIR, SEED, Drill
+from tests.privacy.test_backup import BASE_DIR, SEED, Drill
 
 pytestmark = pytest.mark.django_db  # the drill's databases are its own; this is for Django's
 KEY_A = "backup-key-a-" + "a" * 40

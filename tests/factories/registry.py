@@ -1,4 +1,4 @@
-"""factory_boy factories shared by the whole test suite.
+"""factory_boy factories of the registry (community app): places, people, staff accounts.
 
 No surprising side effects: a factory creates the row it names and the parents it needs,
 nothing else. Protected fields (ID number, phone) go through the model's setters, so the
