@@ -9,7 +9,7 @@ import hashlib
 import json
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
@@ -98,6 +98,16 @@ class OptimisticLockingMixin:
         return [first, *rest]
 
 
+def scope_choices(db_field, request, kwargs) -> None:
+    """A relation to a scoped model offers only the rows within the user's scope."""
+    related = db_field.related_model
+    if related in SCOPES:
+        queryset = kwargs.get("queryset")
+        if queryset is None:
+            queryset = related._default_manager.all()
+        kwargs["queryset"] = scoped(queryset, request.user)
+
+
 class CommunityScopedAdmin(OptimisticLockingMixin, admin.ModelAdmin):
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
         # Django redirects to the index with "does not exist"; out-of-scope rows answer 404
@@ -108,21 +118,11 @@ class CommunityScopedAdmin(OptimisticLockingMixin, admin.ModelAdmin):
         return scoped(super().get_queryset(request), request.user)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        related = db_field.related_model
-        if related in SCOPES:
-            queryset = kwargs.get("queryset")
-            if queryset is None:
-                queryset = related._default_manager.all()
-            kwargs["queryset"] = scoped(queryset, request.user)
+        scope_choices(db_field, request, kwargs)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
-        related = db_field.related_model
-        if related in SCOPES:
-            queryset = kwargs.get("queryset")
-            if queryset is None:
-                queryset = related._default_manager.all()
-            kwargs["queryset"] = scoped(queryset, request.user)
+        scope_choices(db_field, request, kwargs)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def get_exclude(self, request, obj=None):
@@ -139,6 +139,22 @@ class CommunityScopedAdmin(OptimisticLockingMixin, admin.ModelAdmin):
     def save_record(self, obj) -> None:
         """How the admin writes the record: an admin whose model has a service saves through it."""
         obj.save()
+
+    def act_on_each(self, request, records, step, success=None) -> None:
+        """An admin action's work: step(record) on each selected record, one at a time.
+
+        A record the service refuses (ValidationError) is reported with its reasons and the
+        others go on; success(record, result), when given, is the message for one that went
+        through.
+        """
+        for record in records:
+            try:
+                result = step(record)
+            except ValidationError as error:
+                self.message_user(request, f"{record}: {'; '.join(error.messages)}", messages.ERROR)
+                continue
+            if success is not None:
+                self.message_user(request, success(record, result), messages.SUCCESS)
 
     def _fills_community(self, request) -> bool:
         has_field = any(f.name == "community" for f in self.model._meta.concrete_fields)
@@ -162,10 +178,5 @@ class ScopedInlineMixin:
     """For inlines: the same choice limiting as CommunityScopedAdmin."""
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        related = db_field.related_model
-        if related in SCOPES:
-            queryset = kwargs.get("queryset")
-            if queryset is None:
-                queryset = related._default_manager.all()
-            kwargs["queryset"] = scoped(queryset, request.user)
+        scope_choices(db_field, request, kwargs)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)

@@ -286,13 +286,8 @@ class FindResidentForm(forms.Form):
         return ""  # the number itself is not kept
 
 
-class RevealForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Reason"),
-        max_length=500,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Why you need the full values; the reason is logged with your name."),
-    )
+class GivenReasonMixin:
+    """A logged access needs a reason of a few words (at least four characters)."""
 
     def clean_reason(self):
         reason = self.cleaned_data["reason"].strip()
@@ -301,7 +296,16 @@ class RevealForm(forms.Form):
         return reason
 
 
-class ReasonExportForm(ExportForm):
+class RevealForm(GivenReasonMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Why you need the full values; the reason is logged with your name."),
+    )
+
+
+class ReasonExportForm(GivenReasonMixin, ExportForm):
     """django-import-export's export form with the reason the access log records."""
 
     reason = forms.CharField(
@@ -310,9 +314,3 @@ class ReasonExportForm(ExportForm):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Logged with your name and the records exported."),
     )
-
-    def clean_reason(self):
-        reason = self.cleaned_data["reason"].strip()
-        if len(reason) < 4:
-            raise ValidationError(_("Describe the reason in a few words."))
-        return reason

@@ -76,3 +76,13 @@ def make_thumbnail(content: ContentFile, size=THUMBNAIL_SIZE) -> ContentFile:
         image.convert("RGB").save(out, "JPEG", quality=80, optimize=True)
     content.seek(0)
     return ContentFile(out.getvalue(), name=f"{uuid.uuid4().hex}_thumb.jpg")
+
+
+def attach_photo(photo, content: ContentFile) -> None:
+    """Store a cleaned photo and its thumbnail in the record's image and thumbnail fields.
+
+    The files are written; the record itself is left for the caller to save.
+    """
+    photo.image.save(content.name, content, save=False)
+    thumbnail = make_thumbnail(content)
+    photo.thumbnail.save(thumbnail.name, thumbnail, save=False)

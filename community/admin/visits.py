@@ -56,16 +56,7 @@ class VisitAdmin(CommunityFilterMixin, CommunityScopedAdmin):
     date_hierarchy = "visited_on"
     search_fields = ["household__door_number", "household__building__number", "resident__name"]
     autocomplete_fields = ["household", "resident"]
-    fields = [
-        "household",
-        "resident",
-        "visited_on",
-        "purpose",
-        "findings",
-        "follow_up_needed",
-        "follow_up_note",
-        "visitor",
-    ]
+    fields = [*VisitForm.Meta.fields, "visitor"]
     readonly_fields = ["visitor"]
     change_list_template = "admin/community/visit/change_list.html"
 

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_base import CommunityScopedAdmin, ScopedInlineMixin
+from governance.admin._objections import ObjectionAdmin
 from governance.admin._people import PeopleFieldsMixin
 from governance.forms.council import CouncilMeetingForm, MotionForm, VoteFormSet
 from governance.models import (
@@ -18,7 +19,6 @@ from governance.models import (
 )
 from governance.models.council import member_active_on
 from governance.services import council as council_services
-from privacy.masks import mask_phone
 
 
 class CouncilMemberInline(PeopleFieldsMixin, ScopedInlineMixin, admin.TabularInline):
@@ -196,59 +196,36 @@ class MotionAdmin(CommunityScopedAdmin):
 
     @admin.action(description=_("Count the votes and record the decision"), permissions=["change"])
     def decide(self, request, queryset):
-        for motion in queryset:
-            try:
-                motion = council_services.decide_motion(motion=motion)
-            except ValidationError as error:
-                self.message_user(request, f"{motion}: {'; '.join(error.messages)}", messages.ERROR)
-                continue
-            self.message_user(request, f"{motion}: {motion.get_status_display()}", messages.SUCCESS)
+        self.act_on_each(
+            request,
+            queryset,
+            lambda motion: council_services.decide_motion(motion=motion),
+            lambda _motion, decided: f"{decided}: {decided.get_status_display()}",
+        )
 
     @admin.action(
         description=_("Post the result publicly from today for five days"), permissions=["change"]
     )
     def publish_result(self, request, queryset):
-        for motion in queryset.select_related("council__community"):
-            try:
-                council_services.publish_result(
-                    motion=motion, starts_on=timezone.localdate(), user=request.user
-                )
-            except ValidationError as error:
-                self.message_user(request, f"{motion}: {'; '.join(error.messages)}", messages.ERROR)
-                continue
-            self.message_user(
-                request,
+        self.act_on_each(
+            request,
+            queryset.select_related("council__community"),
+            lambda motion: council_services.publish_result(
+                motion=motion, starts_on=timezone.localdate(), user=request.user
+            ),
+            lambda motion, _result: (
                 _("%(motion)s: on public notice until %(end)s.")
-                % {"motion": motion, "end": motion.notice_ends_on},
-                messages.SUCCESS,
-            )
+                % {"motion": motion, "end": motion.notice_ends_on}
+            ),
+        )
 
 
 @admin.register(MotionObjection)
-class MotionObjectionAdmin(CommunityScopedAdmin):
+class MotionObjectionAdmin(ObjectionAdmin):
     list_display = ["submitted_at", "motion", "name", "status"]
-    list_filter = ["status"]
     list_select_related = ["motion"]
-    search_fields = ["text", "name"]
     fields = ["motion", "submitted_at", "name", "phone_masked", "text", "status", "response"]
     readonly_fields = ["motion", "submitted_at", "name", "phone_masked", "text", "status"]
-
-    @admin.display(description=_("phone"))
-    def phone_masked(self, obj):
-        return mask_phone(obj.phone)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        if obj is not None and obj.status != MotionObjection.Status.OPEN:
-            return False  # answered: read only
-        return super().has_change_permission(request, obj)
-
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
-        form.base_fields["response"].required = True
-        return form
 
     def save_model(self, request, obj, form, change):
         council_services.answer_objection(objection=obj, response=obj.response, user=request.user)

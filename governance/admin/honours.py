@@ -1,14 +1,13 @@
-from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.contrib import admin
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_base import CommunityScopedAdmin, ScopedInlineMixin
+from governance.admin._objections import ObjectionAdmin
 from governance.admin._people import PeopleFieldsMixin
 from governance.models import HonourCampaign, Nomination, NominationObjection
 from governance.services import honours as honour_services
-from privacy.masks import mask_phone
 
 
 @admin.register(HonourCampaign)
@@ -41,41 +40,31 @@ class HonourCampaignAdmin(CommunityScopedAdmin):
         permissions=["change"],
     )
     def open_notice(self, request, queryset):
-        for campaign in queryset.select_related("community"):
-            try:
-                honour_services.open_notice(
-                    campaign=campaign, starts_on=timezone.localdate(), user=request.user
-                )
-            except ValidationError as error:
-                self.message_user(
-                    request, f"{campaign}: {'; '.join(error.messages)}", messages.ERROR
-                )
-                continue
-            self.message_user(
-                request,
+        self.act_on_each(
+            request,
+            queryset.select_related("community"),
+            lambda campaign: honour_services.open_notice(
+                campaign=campaign, starts_on=timezone.localdate(), user=request.user
+            ),
+            lambda campaign, _result: (
                 _("%(campaign)s: on public notice until %(end)s.")
-                % {"campaign": campaign, "end": campaign.notice_ends_on},
-                messages.SUCCESS,
-            )
+                % {"campaign": campaign, "end": campaign.notice_ends_on}
+            ),
+        )
 
     @admin.action(description=_("Confirm the winners after the notice"), permissions=["change"])
     def confirm_winners(self, request, queryset):
-        for campaign in queryset:
-            try:
-                count = honour_services.confirm_winners(
-                    campaign=campaign, today=timezone.localdate()
-                )
-            except ValidationError as error:
-                self.message_user(
-                    request, f"{campaign}: {'; '.join(error.messages)}", messages.ERROR
-                )
-                continue
-            self.message_user(
-                request,
+        self.act_on_each(
+            request,
+            queryset,
+            lambda campaign: honour_services.confirm_winners(
+                campaign=campaign, today=timezone.localdate()
+            ),
+            lambda campaign, count: (
                 _("%(campaign)s: %(count)d winners confirmed.")
-                % {"campaign": campaign, "count": count},
-                messages.SUCCESS,
-            )
+                % {"campaign": campaign, "count": count}
+            ),
+        )
 
 
 class NominationObjectionInline(ScopedInlineMixin, admin.TabularInline):
@@ -121,36 +110,31 @@ class NominationAdmin(PeopleFieldsMixin, CommunityScopedAdmin):
 
     @admin.action(description=_("Shortlist the selected nominations"), permissions=["change"])
     def shortlist(self, request, queryset):
-        for nomination in queryset.select_related("campaign"):
-            try:
-                honour_services.review_nomination(
-                    nomination=nomination, shortlist=True, note="", user=request.user
-                )
-            except ValidationError as error:
-                self.message_user(
-                    request, f"{nomination}: {'; '.join(error.messages)}", messages.ERROR
-                )
+        self.act_on_each(
+            request,
+            queryset.select_related("campaign"),
+            lambda nomination: honour_services.review_nomination(
+                nomination=nomination, shortlist=True, note="", user=request.user
+            ),
+        )
 
     @admin.action(description=_("Do not select the selected nominations"), permissions=["change"])
     def reject(self, request, queryset):
-        for nomination in queryset.select_related("campaign"):
-            try:
-                honour_services.review_nomination(
-                    nomination=nomination,
-                    shortlist=False,
-                    note=str(_("Not selected at the review.")),
-                    user=request.user,
-                )
-            except ValidationError as error:
-                self.message_user(
-                    request, f"{nomination}: {'; '.join(error.messages)}", messages.ERROR
-                )
+        self.act_on_each(
+            request,
+            queryset.select_related("campaign"),
+            lambda nomination: honour_services.review_nomination(
+                nomination=nomination,
+                shortlist=False,
+                note=str(_("Not selected at the review.")),
+                user=request.user,
+            ),
+        )
 
 
 @admin.register(NominationObjection)
-class NominationObjectionAdmin(CommunityScopedAdmin):
+class NominationObjectionAdmin(ObjectionAdmin):
     list_display = ["submitted_at", "nomination", "name", "status"]
-    list_filter = ["status"]
     # The nomination's label names its nominee (a household, resident, building or unit).
     list_select_related = [
         "nomination__campaign",
@@ -160,25 +144,11 @@ class NominationObjectionAdmin(CommunityScopedAdmin):
         "nomination__building__compound",
         "nomination__unit__building__compound",
     ]
-    search_fields = ["text", "name"]
     fields = ["nomination", "submitted_at", "name", "phone_masked", "text", "status", "response"]
     readonly_fields = ["nomination", "submitted_at", "name", "phone_masked", "text"]
 
-    @admin.display(description=_("phone"))
-    def phone_masked(self, obj):
-        return mask_phone(obj.phone)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        if obj is not None and obj.status != NominationObjection.Status.OPEN:
-            return False  # settled: read only
-        return super().has_change_permission(request, obj)
-
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
-        form.base_fields["response"].required = True
         form.base_fields["status"].choices = [
             c for c in NominationObjection.Status.choices if c[0] != "open"
         ]

@@ -13,7 +13,7 @@ import re
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -31,7 +31,7 @@ from community.queries import public_community
 from community.search_privacy import FindByPhoneForm, NoFullNumberInUrlMixin
 from governance.admin._request_actions import RequestActionsMixin
 from governance.admin._request_queues import QueueFilter, ScopedRelatedFilter, queue_counts
-from governance.forms.requests import StaffRequestForm, add_service_error
+from governance.forms.requests import StaffRequestForm
 from governance.models import Star
 from governance.models.requests import (
     CalendarDay,
@@ -42,7 +42,7 @@ from governance.models.requests import (
 )
 from governance.periods import period_bounds
 from governance.queries import metrics
-from governance.services.requests import phone_index, submit_request
+from governance.services.requests import phone_index
 
 
 class RequestEventInline(admin.TabularInline):
@@ -243,33 +243,13 @@ class ServiceRequestAdmin(RequestActionsMixin, NoFullNumberInUrlMixin, Community
         community = _office_community(request.user)
         if request.method == "POST":
             form = StaffRequestForm(request.POST, request.FILES, community=community)
-            if form.is_valid():
-                data = form.cleaned_data
-                try:
-                    obj = submit_request(
-                        community=community,
-                        category=data["category"],
-                        description=data["description"],
-                        phone=data["phone"],
-                        consent=data["consent"],
-                        requester_name=data["requester_name"],
-                        compound=data["compound"],
-                        building=data["building"],
-                        unit=data["unit"],
-                        place_text=data["place_text"],
-                        photos=data["photos"],
-                        channel=data["channel"],
-                        actor=request.user,
-                    )
-                except ValidationError as error:
-                    add_service_error(form, error)
-                else:
-                    self.message_user(
-                        request,
-                        gettext("Request %(reference)s filed.") % {"reference": obj.reference},
-                        messages.SUCCESS,
-                    )
-                    return redirect("admin:governance_servicerequest_change", obj.pk)
+            if form.is_valid() and (obj := form.submit(actor=request.user)) is not None:
+                self.message_user(
+                    request,
+                    gettext("Request %(reference)s filed.") % {"reference": obj.reference},
+                    messages.SUCCESS,
+                )
+                return redirect("admin:governance_servicerequest_change", obj.pk)
         else:
             form = StaffRequestForm(community=community)
         context = {

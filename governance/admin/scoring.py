@@ -21,7 +21,6 @@ from governance.models import (
     ScoringRule,
     VetoEvent,
 )
-from governance.services import ledger as work
 from governance.services import scoring
 
 
@@ -112,15 +111,11 @@ class VetoEventAdmin(ReasonAdmin):
     def has_add_permission(self, request):
         return super().has_add_permission(request) and is_secretary(request.user)
 
-    def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and is_secretary(request.user)
+    def _writes(self, request, obj) -> bool:
+        return is_secretary(request.user)
 
-    def has_delete_permission(self, request, obj=None):
-        if not super().has_delete_permission(request, obj) or not is_secretary(request.user):
-            return False
-        return obj is None or not work.is_month_locked(
-            community=obj.community_id, star_ids=[obj.star_id], day=obj.date
-        )
+    def _month_of(self, obj):
+        return [obj.star_id], obj.date
 
     def save_model(self, request, obj, form, change):
         self._prepare(request, obj)

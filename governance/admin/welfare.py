@@ -1,5 +1,4 @@
-from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.contrib import admin
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
@@ -77,16 +76,16 @@ class ReliefAdmin(PeopleFieldsMixin, CommunityScopedAdmin):
         return actions
 
     def _decide(self, request, queryset, approve: bool):
-        for relief in queryset:
-            try:
-                welfare_services.decide_relief(
-                    relief=relief,
-                    approve=approve,
-                    note="" if approve else str(_("Rejected at review.")),
-                    user=request.user,
-                )
-            except ValidationError as error:
-                self.message_user(request, f"{relief}: {'; '.join(error.messages)}", messages.ERROR)
+        self.act_on_each(
+            request,
+            queryset,
+            lambda relief: welfare_services.decide_relief(
+                relief=relief,
+                approve=approve,
+                note="" if approve else str(_("Rejected at review.")),
+                user=request.user,
+            ),
+        )
 
     @admin.action(description=_("Approve the selected applications"), permissions=["change"])
     def approve(self, request, queryset):

@@ -5,6 +5,8 @@ record of
 a locked month needs the secretary and a reason (logged; the score is marked stale).
 """
 
+import datetime
+
 from django.contrib import admin, messages
 from django.utils import timezone
 from django.utils.html import format_html
@@ -57,6 +59,26 @@ class ServiceSavedAdmin(CommunityScopedAdmin):
     def _prepare(self, request, obj):
         if not obj.community_id:
             obj.community = home_community(request.user)
+
+    def _writes(self, request, obj) -> bool:
+        """Whether the user keeps this record (obj None: records of this kind); all by default."""
+        return True
+
+    def _month_of(self, obj) -> tuple[list[int], datetime.date]:
+        """The record's stars and the day whose month it counts in."""
+        raise NotImplementedError
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._writes(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if not (super().has_delete_permission(request, obj) and self._writes(request, obj)):
+            return False
+        if obj is None:
+            return True
+        # A record of a locked month is only changed (with a reason), never deleted here.
+        star_ids, day = self._month_of(obj)
+        return not work.is_month_locked(community=obj.community_id, star_ids=star_ids, day=day)
 
 
 @admin.register(StarMember)
@@ -162,16 +184,8 @@ class WorkLogAdmin(ServiceSavedAdmin):
             return True
         return bool(work.own_star_ids(request.user) & {s.id for s in obj.stars.all()})
 
-    def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and self._writes(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        if not (super().has_delete_permission(request, obj) and self._writes(request, obj)):
-            return False
-        # A record of a locked month is only changed (with a reason), never deleted here.
-        return obj is None or not work.is_month_locked(
-            community=obj.community_id, star_ids=[s.id for s in obj.stars.all()], day=obj.date
-        )
+    def _month_of(self, obj):
+        return [star.id for star in obj.stars.all()], obj.date
 
     def save_model(self, request, obj, form, change):
         self._prepare(request, obj)
@@ -282,15 +296,8 @@ class WeeklyTaskAdmin(ServiceSavedAdmin):
     def _writes(self, request, obj) -> bool:
         return obj is None or work.can_write_star(request.user, obj.star_id)
 
-    def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and self._writes(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        if not (super().has_delete_permission(request, obj) and self._writes(request, obj)):
-            return False
-        return obj is None or not work.is_month_locked(
-            community=obj.community_id, star_ids=[obj.star_id], day=obj.due_date
-        )
+    def _month_of(self, obj):
+        return [obj.star_id], obj.due_date
 
     def save_model(self, request, obj, form, change):
         self._prepare(request, obj)

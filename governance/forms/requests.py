@@ -10,6 +10,7 @@ from community.validators import normalize_mobile
 from governance.models import ServiceRequest, Star
 from governance.models.requests import RequestCategory, is_reference, normalise_reference
 from governance.services.request_photos import MAX_PHOTOS
+from governance.services.requests import submit_request
 from privacy.images import clean_photo
 
 
@@ -201,6 +202,32 @@ class RequestForm(forms.Form):
             self.add_error("place_text", _("Tell us where: pick a building or describe the place."))
         return data
 
+    def submit(self, **filed_by) -> ServiceRequest | None:
+        """File the valid form's request; None when the service refuses it.
+
+        The refusal (too many photos, an inactive category…) is then added to the form's
+        errors. filed_by carries what staff add (channel, actor); residents add nothing.
+        """
+        data = self.cleaned_data
+        try:
+            return submit_request(
+                community=self.community,
+                category=data["category"],
+                description=data["description"],
+                phone=data["phone"],
+                consent=data["consent"],
+                requester_name=data["requester_name"],
+                compound=data["compound"],
+                building=data["building"],
+                unit=data["unit"],
+                place_text=data["place_text"],
+                photos=data["photos"],
+                **filed_by,
+            )
+        except ValidationError as error:
+            add_service_error(self, error)
+            return None
+
 
 class StaffRequestForm(RequestForm):
     """Staff filing a request for a resident who came in or called."""
@@ -224,6 +251,10 @@ class StaffRequestForm(RequestForm):
 
     def clean_website(self):
         return ""
+
+    def submit(self, *, actor) -> ServiceRequest | None:
+        """File it as accepted at once, with the channel staff chose."""
+        return super().submit(channel=self.cleaned_data["channel"], actor=actor)
 
 
 # --- public tracking and rating ---------------------------------------------------------

@@ -6,6 +6,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from governance.forms.work import reason_field
 from governance.models import Indicator, ManualValue, MonthlyScore, VetoEvent, WorkLog
 from governance.periods import month_start
 from governance.queries.indicators import RATE_SOURCES
@@ -13,15 +14,6 @@ from governance.queries.indicators import RATE_SOURCES
 REASON_FIELD_HELP = _(
     "Only for a month whose scores are locked: why it changes (the party secretary only)."
 )
-
-
-def reason_field():
-    return forms.CharField(
-        label=_("Reason for the change"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=REASON_FIELD_HELP,
-    )
 
 
 class MonthField(forms.DateField):
@@ -88,7 +80,7 @@ class IndicatorForm(forms.ModelForm):
 
 class ManualValueForm(forms.ModelForm):
     month = MonthField(label=_("month"))
-    change_reason = reason_field()
+    change_reason = reason_field(REASON_FIELD_HELP)
 
     class Meta:
         model = ManualValue
@@ -96,7 +88,7 @@ class ManualValueForm(forms.ModelForm):
 
 
 class VetoEventForm(forms.ModelForm):
-    change_reason = reason_field()
+    change_reason = reason_field(REASON_FIELD_HELP)
 
     class Meta:
         model = VetoEvent

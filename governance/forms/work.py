@@ -22,6 +22,16 @@ REASON_HELP = _(
 )
 
 
+def reason_field(help_text=REASON_HELP):
+    """The optional "reason for the change" a record of a locked month needs (guard_months)."""
+    return forms.CharField(
+        label=_("Reason for the change"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=help_text,
+    )
+
+
 class LockedMonthFormMixin:
     """Adds the "reason for the change" field and checks the locked months before saving.
 
@@ -53,12 +63,7 @@ class LockedMonthFormMixin:
 
 
 class WorkLogForm(LockedMonthFormMixin, forms.ModelForm):
-    change_reason = forms.CharField(
-        label=_("Reason for the change"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=REASON_HELP,
-    )
+    change_reason = reason_field()
 
     class Meta:
         model = WorkLog
@@ -97,12 +102,7 @@ class WorkLogForm(LockedMonthFormMixin, forms.ModelForm):
 
 
 class WeeklyTaskForm(LockedMonthFormMixin, forms.ModelForm):
-    change_reason = forms.CharField(
-        label=_("Reason for the change"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=REASON_HELP,
-    )
+    change_reason = reason_field()
 
     class Meta:
         model = WeeklyTask

@@ -23,10 +23,15 @@ MONEY_FIELD = DecimalField(max_digits=14, decimal_places=2)
 ZERO = Value(Decimal("0.00"), output_field=MONEY_FIELD)
 
 
+def aggregate_subquery(queryset, aggregate, output_field=None) -> Subquery:
+    """One aggregate over a correlated subquery's rows (no join fan-out); NULL when none."""
+    grouped = queryset.order_by().annotate(_one=Value(1)).values("_one")
+    return Subquery(grouped.annotate(_agg=aggregate).values("_agg")[:1], output_field=output_field)
+
+
 def _sum_subquery(queryset, field: str):
-    """SUM(field) of a correlated subquery, 0 when there are no rows (no join fan-out)."""
-    summed = queryset.order_by().annotate(_one=Value(1)).values("_one").annotate(t=Sum(field))
-    return Coalesce(Subquery(summed.values("t")[:1], output_field=MONEY_FIELD), ZERO)
+    """SUM(field) of a correlated subquery, 0 when there are no rows."""
+    return Coalesce(aggregate_subquery(queryset, Sum(field), MONEY_FIELD), ZERO)
 
 
 def budget_lines_with_spending(project: Project):
@@ -69,14 +74,7 @@ def projects_with_figures(queryset):
     """Annotate projects with spent, contracted and progress (a few subqueries, no fan-out)."""
     contracted = _sum_subquery(Contract.objects.filter(project=OuterRef("pk")), "amount")
     spent = _sum_subquery(Payment.objects.filter(contract__project=OuterRef("pk")), "amount")
-    progress = Subquery(
-        Milestone.objects.filter(project=OuterRef("pk"))
-        .order_by()
-        .annotate(_one=Value(1))
-        .values("_one")
-        .annotate(p=Avg("progress"))
-        .values("p")[:1]
-    )
+    progress = aggregate_subquery(Milestone.objects.filter(project=OuterRef("pk")), Avg("progress"))
     return queryset.annotate(
         contracted=contracted,
         spent=spent,

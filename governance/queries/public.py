@@ -16,7 +16,6 @@ from django.db.models import (
     OuterRef,
     Prefetch,
     Q,
-    Subquery,
     Sum,
     Value,
     Window,
@@ -44,6 +43,7 @@ from governance.periods import month_start, next_month
 from governance.queries.caching import cached_public
 from governance.queries.projects import (
     MONEY_FIELD,
+    aggregate_subquery,
     budget_lines_with_spending,
     projects_with_figures,
 )
@@ -156,36 +156,19 @@ def public_projects(community):
 
 def public_project(community, pk: int) -> Project:
     """The project with its figures, in one query."""
-    budgeted = Subquery(
-        BudgetLine.objects.filter(project=OuterRef("pk"))
-        .order_by()
-        .annotate(_one=Value(1))
-        .values("_one")
-        .annotate(t=Sum("amount"))
-        .values("t")[:1],
-        output_field=MONEY_FIELD,
+    budgeted = aggregate_subquery(
+        BudgetLine.objects.filter(project=OuterRef("pk")), Sum("amount"), MONEY_FIELD
     )
-    milestone_counts = (
-        Milestone.objects.filter(project=OuterRef("pk"))
-        .order_by()
-        .annotate(_one=Value(1))
-        .values("_one")
-    )
+    milestones = Milestone.objects.filter(project=OuterRef("pk"))
     queryset = projects_with_figures(
         Project.objects.for_community(community).public().select_related("compound")
     ).annotate(
         budgeted=Coalesce(budgeted, Value(0, output_field=DecimalField())),
         milestones_total=Coalesce(
-            Subquery(milestone_counts.annotate(n=Count("id")).values("n")[:1]),
-            Value(0),
-            output_field=IntegerField(),
+            aggregate_subquery(milestones, Count("id")), Value(0), output_field=IntegerField()
         ),
         milestones_done=Coalesce(
-            Subquery(
-                milestone_counts.filter(done_on__isnull=False)
-                .annotate(n=Count("id"))
-                .values("n")[:1]
-            ),
+            aggregate_subquery(milestones.filter(done_on__isnull=False), Count("id")),
             Value(0),
             output_field=IntegerField(),
         ),

@@ -27,7 +27,7 @@ from governance.models import (
     WorkLogPhoto,
 )
 from governance.periods import month_start, week_start
-from privacy.images import clean_photo, make_thumbnail
+from privacy.images import attach_photo, clean_photo
 
 # --- who may write -----------------------------------------------------------------------------
 
@@ -117,26 +117,43 @@ def check_months(
 
 def guard_months(
     *,
+    record,
     community,
     touched: Iterable[tuple[int, datetime.date]],
     actor,
     reason: str,
-    record: str,
-    action: str,
+    action: str = "",
 ) -> list[MonthlyScore]:
     """check_months(), then log the change to locked months and mark the scores touched stale.
 
-    Scores that are not locked only become stale: the next calculation refreshes them.
+    record is the row being written, named in the log; action is "add" or "change" by whether
+    it is saved yet, unless given ("delete"). Scores that are not locked only become stale: the
+    next calculation refreshes them.
     """
     scores = _scores_touched(community=community, touched=touched, lock=True)
     locked = _refuse_locked(scores, actor=actor, reason=reason)
+    label = f"{record._meta.verbose_name}: {record}"[:200]
+    action = action or ("change" if record.pk else "add")
     LockedChange.objects.bulk_create(
-        LockedChange(score=score, record=record[:200], action=action, reason=reason, user=actor)
+        LockedChange(score=score, record=label, action=action, reason=reason, user=actor)
         for score in locked
     )
     if scores:
         MonthlyScore.objects.filter(id__in=[score.id for score in scores]).update(stale=True)
     return locked
+
+
+def delete_guarded(*, record, touched, actor, reason: str) -> None:
+    """Delete a row of the ledger or the scores, guarded like a change (guard_months)."""
+    guard_months(
+        record=record,
+        community=record.community,
+        touched=touched,
+        actor=actor,
+        reason=reason,
+        action="delete",
+    )
+    record.delete()
 
 
 def work_log_touched(*, worklog: WorkLog, date: datetime.date, star_ids: Iterable[int]) -> set:
@@ -176,19 +193,12 @@ def save_work_log(*, worklog: WorkLog, stars: Iterable[Star], actor, reason: str
         check_stars(actor, old_ids)
         check_stars(actor, new_ids)
         touched |= {(star_id, before.date) for star_id in old_ids}
-        action = "change"
     else:
         check_stars(actor, new_ids)
         if not worklog.author_id:
             worklog.author = actor
-        action = "add"
     guard_months(
-        community=worklog.community,
-        touched=touched,
-        actor=actor,
-        reason=reason,
-        record=f"{WorkLog._meta.verbose_name}: {worklog}",
-        action=action,
+        record=worklog, community=worklog.community, touched=touched, actor=actor, reason=reason
     )
     worklog.full_clean(exclude=["author"])
     worklog.save()
@@ -200,15 +210,12 @@ def save_work_log(*, worklog: WorkLog, stars: Iterable[Star], actor, reason: str
 def delete_work_log(*, worklog: WorkLog, actor, reason: str = "") -> None:
     star_ids = set(worklog.stars.values_list("id", flat=True))
     check_stars(actor, star_ids)
-    guard_months(
-        community=worklog.community,
+    delete_guarded(
+        record=worklog,
         touched={(star_id, worklog.date) for star_id in star_ids},
         actor=actor,
         reason=reason,
-        record=f"{WorkLog._meta.verbose_name}: {worklog}",
-        action="delete",
     )
-    worklog.delete()
 
 
 @transaction.atomic
@@ -223,9 +230,7 @@ def save_work_log_photo(*, photo: WorkLogPhoto, actor, image=None) -> WorkLogPho
     """Save a photo; `image` is a new picture already passed through clean_photo()."""
     check_stars(actor, photo.worklog.stars.values_list("id", flat=True))
     if image is not None:
-        photo.image.save(image.name, image, save=False)
-        thumbnail = make_thumbnail(image)
-        photo.thumbnail.save(thumbnail.name, thumbnail, save=False)
+        attach_photo(photo, image)
     photo.save()
     return photo
 
@@ -244,11 +249,8 @@ def save_weekly_task(*, task: WeeklyTask, actor, reason: str = "") -> WeeklyTask
         before = WeeklyTask.objects.select_for_update().get(pk=task.pk)
         touched.add((before.star_id, before.due_date))
         star_ids.add(before.star_id)
-        action = "change"
-    else:
-        if not task.created_by_id:
-            task.created_by = actor
-        action = "add"
+    elif not task.created_by_id:
+        task.created_by = actor
     for star_id in star_ids:
         check_stars(actor, {star_id})
     task.week_start = week_start(task.week_start)
@@ -256,14 +258,7 @@ def save_weekly_task(*, task: WeeklyTask, actor, reason: str = "") -> WeeklyTask
         task.closed_on = None
     elif task.closed_on is None:
         task.closed_on = timezone.localdate()
-    guard_months(
-        community=task.community,
-        touched=touched,
-        actor=actor,
-        reason=reason,
-        record=f"{WeeklyTask._meta.verbose_name}: {task}",
-        action=action,
-    )
+    guard_months(record=task, community=task.community, touched=touched, actor=actor, reason=reason)
     task.full_clean(exclude=["created_by", "owner"])
     task.save()
     return task
@@ -272,15 +267,7 @@ def save_weekly_task(*, task: WeeklyTask, actor, reason: str = "") -> WeeklyTask
 @transaction.atomic
 def delete_weekly_task(*, task: WeeklyTask, actor, reason: str = "") -> None:
     check_stars(actor, {task.star_id})
-    guard_months(
-        community=task.community,
-        touched={(task.star_id, task.due_date)},
-        actor=actor,
-        reason=reason,
-        record=f"{WeeklyTask._meta.verbose_name}: {task}",
-        action="delete",
-    )
-    task.delete()
+    delete_guarded(record=task, touched={(task.star_id, task.due_date)}, actor=actor, reason=reason)
 
 
 @transaction.atomic

@@ -17,7 +17,7 @@ from governance.models import (
     Payment,
     Project,
 )
-from privacy.images import clean_photo, make_thumbnail
+from privacy.images import attach_photo, clean_photo
 
 
 @transaction.atomic
@@ -46,9 +46,7 @@ def add_milestone_photo(*, milestone: Milestone, upload, stage: str, alt_text: s
         raise ValidationError(_("Describe what the photo shows (for screen readers)."))
     clean = clean_photo(upload)
     photo = MilestonePhoto(milestone=milestone, stage=stage, alt_text=alt_text.strip())
-    photo.image.save(clean.name, clean, save=False)
-    thumb = make_thumbnail(clean)
-    photo.thumbnail.save(thumb.name, thumb, save=False)
+    attach_photo(photo, clean)
     photo.save()
     return photo
 

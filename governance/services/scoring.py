@@ -36,7 +36,7 @@ from governance.score_formula import (
     q2,
     rank,
 )
-from governance.services.ledger import guard_months
+from governance.services.ledger import delete_guarded, guard_months
 
 # The indicators a community starts with (targets are proposals the secretary edits):
 # (star code, name, source, kind or figure or rate key, monthly target, weight).
@@ -295,12 +295,7 @@ def save_veto_event(*, event: VetoEvent, actor, reason: str = "") -> VetoEvent:
     else:
         event.recorded_by = actor
     guard_months(
-        community=event.community,
-        touched=touched,
-        actor=actor,
-        reason=reason,
-        record=f"{VetoEvent._meta.verbose_name}: {event}",
-        action="change" if event.pk else "add",
+        record=event, community=event.community, touched=touched, actor=actor, reason=reason
     )
     event.save()
     return event
@@ -310,15 +305,7 @@ def save_veto_event(*, event: VetoEvent, actor, reason: str = "") -> VetoEvent:
 def delete_veto_event(*, event: VetoEvent, actor, reason: str = "") -> None:
     if not is_secretary(actor):
         raise PermissionDenied(_("Only the party secretary records veto events."))
-    guard_months(
-        community=event.community,
-        touched={(event.star_id, event.date)},
-        actor=actor,
-        reason=reason,
-        record=f"{VetoEvent._meta.verbose_name}: {event}",
-        action="delete",
-    )
-    event.delete()
+    delete_guarded(record=event, touched={(event.star_id, event.date)}, actor=actor, reason=reason)
 
 
 @transaction.atomic
@@ -333,12 +320,7 @@ def save_manual_value(*, value: ManualValue, actor, reason: str = "") -> ManualV
         before = ManualValue.objects.select_related("indicator").get(pk=value.pk)
         touched.add((before.indicator.star_id, before.month))
     guard_months(
-        community=indicator.community,
-        touched=touched,
-        actor=actor,
-        reason=reason,
-        record=f"{ManualValue._meta.verbose_name}: {value}",
-        action="change" if value.pk else "add",
+        record=value, community=indicator.community, touched=touched, actor=actor, reason=reason
     )
     value.entered_by = actor
     value.save()

@@ -1,12 +1,9 @@
 """The residents' public site: thin views over governance.queries.public's read queries."""
 
 import secrets
-import time
 from functools import partial
 
-from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -17,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.middleware import client_ip
+from accounts.ratelimit import hit_limit
 from community.queries import community_for_request
 from governance.forms.public import ObjectionForm
 from governance.models import Nomination, Notice, Star
@@ -30,17 +28,8 @@ OBJECTION_LIMIT = (5, 3600)
 
 
 def _objection_limited(request) -> bool:
-    """Count one objection in a fixed window (Django cache); True once past the limit."""
-    limit, window = getattr(settings, "HX_RATE_LIMITS", {}).get("objection", OBJECTION_LIMIT)
-    ip = client_ip(request)  # proxy-aware (TRUSTED_PROXY_COUNT)
-    key = f"hx-limit:objection:{ip}:{int(time.time() // window)}"
-    cache.add(key, 0, window)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add() and incr()
-        cache.set(key, 1, window)
-        count = 1
-    return count > limit
+    """Count one objection per client IP (proxy-aware); True once past OBJECTION_LIMIT."""
+    return hit_limit("objection", client_ip(request), default=OBJECTION_LIMIT)
 
 
 def _too_many(request, target):
@@ -50,6 +39,32 @@ def _too_many(request, target):
             "You have sent many objections in a short time. Please try again later or call the "
             "community office."
         ),
+    )
+    return redirect(target)
+
+
+def _receive_objection(request, form, target, object_to):
+    """Take a posted objection: a redirect to target once handled, None when the form is invalid.
+
+    A valid one is filed through object_to(name=, phone=, text=, today=) unless the honeypot
+    marked it spam; either way the sender is thanked. A ValidationError from object_to (the
+    notice closed meanwhile) is shown instead.
+    """
+    if not form.is_valid():
+        return None
+    if not form.is_spam:
+        try:
+            object_to(
+                name=form.cleaned_data["name"],
+                phone=form.cleaned_data["phone"],
+                text=form.cleaned_data["text"],
+                today=timezone.localdate(),
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(target)
+    messages.success(
+        request, _("Thank you. Your objection has been received; the community will answer.")
     )
     return redirect(target)
 
@@ -192,23 +207,10 @@ def motion_objection(request, pk, motion_id):
     if _objection_limited(request):
         return _too_many(request, project)
     form = ObjectionForm(request.POST, prefix=f"m{motion.pk}")
-    if form.is_valid():
-        if not form.is_spam:
-            try:
-                council_services.object_to_motion(
-                    motion=motion,
-                    name=form.cleaned_data["name"],
-                    phone=form.cleaned_data["phone"],
-                    text=form.cleaned_data["text"],
-                    today=timezone.localdate(),
-                )
-            except ValidationError as error:
-                messages.error(request, " ".join(error.messages))
-                return redirect(project)
-        messages.success(
-            request, _("Thank you. Your objection has been received; the community will answer.")
-        )
-        return redirect(project)
+    object_to = partial(council_services.object_to_motion, motion=motion)
+    response = _receive_objection(request, form, project, object_to)
+    if response is not None:
+        return response
     context = _project_context(request, community, pk, objection_forms={motion.pk: form})
     return render(request, "governance/public/project_detail.html", context, status=400)
 
@@ -264,23 +266,10 @@ def nomination_objection(request, pk):
     target = f"{redirect('governance:honour-list').url}?year={nomination.campaign.year}"
     if _objection_limited(request):
         return _too_many(request, target)
-    if form.is_valid():
-        if not form.is_spam:
-            try:
-                honour_services.object_to_nomination(
-                    nomination=nomination,
-                    name=form.cleaned_data["name"],
-                    phone=form.cleaned_data["phone"],
-                    text=form.cleaned_data["text"],
-                    today=timezone.localdate(),
-                )
-            except ValidationError as error:
-                messages.error(request, " ".join(error.messages))
-                return redirect(target)
-        messages.success(
-            request, _("Thank you. Your objection has been received; the community will answer.")
-        )
-        return redirect(target)
+    object_to = partial(honour_services.object_to_nomination, nomination=nomination)
+    response = _receive_objection(request, form, target, object_to)
+    if response is not None:
+        return response
     context = _honour_context(
         request, community, year=nomination.campaign.year, objection_forms={nomination.pk: form}
     )

@@ -11,9 +11,9 @@ from django.views.decorators.http import require_http_methods
 from accounts.middleware import client_ip
 from accounts.ratelimit import hit_limit
 from community.queries import community_for_request
-from governance.forms.requests import RatingForm, RequestForm, TrackForm, add_service_error
+from governance.forms.requests import RatingForm, RequestForm, TrackForm
 from governance.queries.tracking import find_for_tracking, tracked_request
-from governance.services.requests import can_rate, rate_request, submit_request
+from governance.services.requests import can_rate, rate_request
 
 SUBMITTED_KEY = "hx_request_submitted"
 TRACKED_KEY = "hx_request_tracked"
@@ -52,27 +52,9 @@ def request_new(request):
                 "again, or call the community office."
             )
             status = 429
-        elif form.is_valid():
-            data = form.cleaned_data
-            try:
-                service_request = submit_request(
-                    community=community,
-                    category=data["category"],
-                    description=data["description"],
-                    phone=data["phone"],
-                    consent=data["consent"],
-                    requester_name=data["requester_name"],
-                    compound=data["compound"],
-                    building=data["building"],
-                    unit=data["unit"],
-                    place_text=data["place_text"],
-                    photos=data["photos"],
-                )
-            except ValidationError as error:
-                add_service_error(form, error)
-            else:
-                request.session[SUBMITTED_KEY] = service_request.reference
-                return redirect("governance:request-submitted")
+        elif form.is_valid() and (service_request := form.submit()) is not None:
+            request.session[SUBMITTED_KEY] = service_request.reference
+            return redirect("governance:request-submitted")
         if status == 200:
             status = 400
     else:

@@ -8,7 +8,7 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from community.models import Community
+from community.management.communities import add_community_option, chosen_communities
 from governance.services.ledger import carry_all_past_weeks
 
 
@@ -16,7 +16,7 @@ class Command(BaseCommand):
     help = "Carry every past week's open weekly tasks into the following week (idempotent)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--community", help="Slug of one community (default: all).")
+        add_community_option(parser)
         parser.add_argument("--today", help="Treat this day (YYYY-MM-DD) as today.")
 
     def handle(self, *args, **options):
@@ -26,11 +26,6 @@ class Command(BaseCommand):
                 today = datetime.date.fromisoformat(options["today"])
             except ValueError as error:
                 raise CommandError(f"--today: {error}") from None
-        communities = Community.objects.order_by("id")
-        if options["community"]:
-            communities = communities.filter(slug=options["community"])
-            if not communities.exists():
-                raise CommandError(f"No community {options['community']!r}.")
-        for community in communities:
+        for community in chosen_communities(options):
             carried = carry_all_past_weeks(community=community, today=today)
             self.stdout.write(f"{community.slug}: {carried} task(s) carried over")

@@ -10,7 +10,7 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from community.models import Community
+from community.management.communities import add_community_option, chosen_communities
 from governance.periods import month_start, previous_month
 from governance.services.scoring import compute_month
 
@@ -20,7 +20,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--month", action="append", help="YYYY-MM; may be repeated.")
-        parser.add_argument("--community", help="Slug of one community (default: all).")
+        add_community_option(parser)
 
     def handle(self, *args, **options):
         if options["month"]:
@@ -32,12 +32,7 @@ class Command(BaseCommand):
             this_month = month_start(timezone.localdate())
             previous = previous_month(this_month)
             months = [previous, this_month]
-        communities = Community.objects.order_by("id")
-        if options["community"]:
-            communities = communities.filter(slug=options["community"])
-            if not communities.exists():
-                raise CommandError(f"No community {options['community']!r}.")
-        for community in communities:
+        for community in chosen_communities(options):
             for month in months:
                 scores = compute_month(community=community, month=month)
                 self.stdout.write(f"{community.slug} {month:%Y-%m}: {len(scores)} scores")

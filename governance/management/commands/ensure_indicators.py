@@ -3,9 +3,9 @@
 python manage.py ensure_indicators [--community hongxing]
 """
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
-from community.models import Community
+from community.management.communities import add_community_option, chosen_communities
 from governance.services.scoring import ensure_default_indicators
 
 
@@ -13,14 +13,9 @@ class Command(BaseCommand):
     help = "Create the default six-star indicators for communities that have none."
 
     def add_arguments(self, parser):
-        parser.add_argument("--community", help="Slug of one community (default: all).")
+        add_community_option(parser)
 
     def handle(self, *args, **options):
-        communities = Community.objects.order_by("id")
-        if options["community"]:
-            communities = communities.filter(slug=options["community"])
-            if not communities.exists():
-                raise CommandError(f"No community {options['community']!r}.")
-        for community in communities:
+        for community in chosen_communities(options):
             created = ensure_default_indicators(community=community)
             self.stdout.write(f"{community.slug}: {created} indicator(s) created")
