@@ -30,7 +30,7 @@ from governance.models import (
     WorkLogAttachment,
     WorkLogPhoto,
 )
-from governance.services import ledger as work
+from governance.services import ledger
 
 
 class ServiceSavedAdmin(CommunityScopedAdmin):
@@ -78,7 +78,7 @@ class ServiceSavedAdmin(CommunityScopedAdmin):
             return True
         # A record of a locked month is only changed (with a reason), never deleted here.
         star_ids, day = self._month_of(obj)
-        return not work.is_month_locked(community=obj.community_id, star_ids=star_ids, day=day)
+        return not ledger.is_month_locked(community=obj.community_id, star_ids=star_ids, day=day)
 
 
 @admin.register(StarMember)
@@ -180,16 +180,16 @@ class WorkLogAdmin(ServiceSavedAdmin):
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def _writes(self, request, obj) -> bool:
-        if obj is None or work.writes_every_star(request.user):
+        if obj is None or ledger.writes_every_star(request.user):
             return True
-        return bool(work.own_star_ids(request.user) & {s.id for s in obj.stars.all()})
+        return bool(ledger.own_star_ids(request.user) & {s.id for s in obj.stars.all()})
 
     def _month_of(self, obj):
         return [star.id for star in obj.stars.all()], obj.date
 
     def save_model(self, request, obj, form, change):
         self._prepare(request, obj)
-        work.save_work_log(
+        ledger.save_work_log(
             worklog=obj,
             stars=form.cleaned_data["stars"],
             actor=request.user,
@@ -213,10 +213,10 @@ class WorkLogAdmin(ServiceSavedAdmin):
             image = None
             if "image" in photo_form.changed_data:
                 image = photo_form.cleaned_data["image"]
-            work.save_work_log_photo(photo=photo_form.instance, actor=request.user, image=image)
+            ledger.save_work_log_photo(photo=photo_form.instance, actor=request.user, image=image)
 
     def delete_model(self, request, obj):
-        work.delete_work_log(worklog=obj, actor=request.user)
+        ledger.delete_work_log(worklog=obj, actor=request.user)
 
 
 class OverdueFilter(admin.SimpleListFilter):
@@ -289,24 +289,24 @@ class WeeklyTaskAdmin(ServiceSavedAdmin):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "owner":
             kwargs["queryset"] = staff_of(request.user)
-        if db_field.name == "star" and not work.writes_every_star(request.user):
-            kwargs["queryset"] = work.writable_stars(request.user, home_community(request.user))
+        if db_field.name == "star" and not ledger.writes_every_star(request.user):
+            kwargs["queryset"] = ledger.writable_stars(request.user, home_community(request.user))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def _writes(self, request, obj) -> bool:
-        return obj is None or work.can_write_star(request.user, obj.star_id)
+        return obj is None or ledger.can_write_star(request.user, obj.star_id)
 
     def _month_of(self, obj):
         return [obj.star_id], obj.due_date
 
     def save_model(self, request, obj, form, change):
         self._prepare(request, obj)
-        work.save_weekly_task(
+        ledger.save_weekly_task(
             task=obj, actor=request.user, reason=form.cleaned_data.get("change_reason", "")
         )
 
     def delete_model(self, request, obj):
-        work.delete_weekly_task(task=obj, actor=request.user)
+        ledger.delete_weekly_task(task=obj, actor=request.user)
 
     @admin.action(
         description=_("Carry the open tasks of these weeks into the next week"),
@@ -314,8 +314,8 @@ class WeeklyTaskAdmin(ServiceSavedAdmin):
     )
     def carry_over(self, request, queryset):
         star_ids = None
-        if not work.writes_every_star(request.user):
-            star_ids = work.own_star_ids(request.user)
+        if not ledger.writes_every_star(request.user):
+            star_ids = ledger.own_star_ids(request.user)
         weeks = (
             queryset.filter(status__in=WeeklyTask.OPEN_STATUSES)
             .values_list("community_id", "week_start")
@@ -325,7 +325,7 @@ class WeeklyTaskAdmin(ServiceSavedAdmin):
         carried = 0
         for community_id, week in weeks:
             carried += len(
-                work.carry_open_tasks(community=community_id, week=week, star_ids=star_ids)
+                ledger.carry_open_tasks(community=community_id, week=week, star_ids=star_ids)
             )
         self.message_user(
             request,

@@ -11,7 +11,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from governance.models import WeeklyTask, WorkLog, WorkLogAttachment, WorkLogPhoto
-from governance.services import ledger as work
+from governance.periods import week_start
+from governance.services import ledger
 from privacy.images import clean_photo
 
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
@@ -51,8 +52,8 @@ class LockedMonthFormMixin:
         community = self.instance.community if self.instance.community_id else self.community
         try:
             for star_ids in self.star_sets(cleaned_data):
-                work.check_stars(self.actor, star_ids)
-            work.check_months(
+                ledger.check_stars(self.actor, star_ids)
+            ledger.check_months(
                 community=community,
                 touched=self.touched(cleaned_data),
                 actor=self.actor,
@@ -88,7 +89,7 @@ class WorkLogForm(LockedMonthFormMixin, forms.ModelForm):
         return [new]
 
     def touched(self, cleaned_data):
-        return work.work_log_touched(
+        return ledger.work_log_touched(
             worklog=self.instance,
             date=cleaned_data["date"],
             star_ids=[star.id for star in cleaned_data["stars"]],
@@ -137,7 +138,7 @@ class WeeklyTaskForm(LockedMonthFormMixin, forms.ModelForm):
         if status == WeeklyTask.Status.DONE and not (cleaned_data.get("outcome") or "").strip():
             self.add_error("outcome", _("Describe the outcome of the task."))
         due, week = cleaned_data.get("due_date"), cleaned_data.get("week_start")
-        if due and week and due < work.week_start(week):
+        if due and week and due < week_start(week):
             self.add_error("due_date", _("The due date is before the task's week."))
         if cleaned_data.get("star") and due and self.actor is not None:
             self.check_change(cleaned_data)

@@ -23,8 +23,8 @@ from community.models import Community
 from governance.forms.scoring import QuarterRemarksForm, ReasonForm, ReviewForm, parse_month
 from governance.models import MonthlyScore, QuarterlyAssessment, Star
 from governance.periods import ONE_WEEK, iso_week_start, next_month, quarter_months
-from governance.queries import dashboard as queries
 from governance.queries import links, scores
+from governance.queries.dashboard import month_dashboard, month_workbook, star_month, week_tasks
 from governance.services import scoring
 from governance.services.ledger import writes_every_star
 
@@ -91,7 +91,7 @@ def _permissions(user) -> dict:
 def month_view(request):
     today = timezone.localdate()
     month = parse_month(request.GET.get("month")) or today.replace(day=1)
-    data = queries.month_dashboard(community=request.community, month=month, today=today)
+    data = month_dashboard(community=request.community, month=month, today=today)
     quarter = (month.month - 1) // 3 + 1
     return render(
         request,
@@ -161,10 +161,8 @@ def reopen(request, month):
 @dashboard_view()
 def export(request, month):
     month = _month_or_404(month)
-    data = queries.month_dashboard(
-        community=request.community, month=month, today=timezone.localdate()
-    )
-    content = queries.month_workbook(community=request.community, data=data)
+    data = month_dashboard(community=request.community, month=month, today=timezone.localdate())
+    content = month_workbook(community=request.community, data=data)
     response = HttpResponse(
         content,
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -178,9 +176,7 @@ def export(request, month):
 def score_detail(request, month, star_code):
     month = _month_or_404(month)
     star = _star_or_404(request, star_code)
-    score, results, changes = queries.star_month(
-        community=request.community, star=star, month=month
-    )
+    score, results, changes = star_month(community=request.community, star=star, month=month)
     form = None
     can_review = request.user.has_perm("governance.review_monthlyscore")
     suggestion = None
@@ -244,7 +240,7 @@ def star_week(request, star_code, year, week):
         raise Http404 from None
     star = _star_or_404(request, star_code)
     today = timezone.localdate()
-    tasks = queries.week_tasks(community=request.community, star=star, week=start)
+    tasks = week_tasks(community=request.community, star=star, week=start)
     for task in tasks:
         task.overdue_now = task.is_overdue(today)
     previous = (start - ONE_WEEK).isocalendar()
