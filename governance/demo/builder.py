@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 
 from community.models import Community, Resident
 from community.services import ensure_care_tags
@@ -85,8 +85,18 @@ def load_demo(*, spec_path: Path = DEMO_SPEC) -> DemoResult:
     logins = ensure_users(community, spec.get("users", []))
     if "places" in spec and not Resident.objects.filter(community=community).exists():
         build(Demo(community, spec))
+        refresh_planner_statistics()
         created = True
     return DemoResult(community=community, created=created, logins=logins)
+
+
+def refresh_planner_statistics() -> None:
+    """After thousands of rows arrive at once, PostgreSQL's planner still sees the tables as
+    they were at its last ANALYZE (often empty) until autovacuum comes round, and can pick a
+    plan fit for ten rows: measure them now. (SQLite plans without such statistics.)"""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
 
 def build(demo: Demo) -> None:
