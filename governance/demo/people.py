@@ -15,7 +15,9 @@ from governance.demo.context import Demo
 def build_people(demo: Demo) -> None:
     people = demo.places["people"]
     households = list(
-        Household.objects.filter(community=demo.community).order_by("id").select_related("building")
+        Household.objects.filter(community=demo.community)
+        .order_by("id")
+        .select_related("building__compound", "unit")
     )
     sizes = [demo.rng.choice((1, 2, 2, 3, 3, 3, 4)) for _ in households]
     diff = people["residents"] - sum(sizes)
