@@ -31,6 +31,7 @@ from governance.models import (
     WorkLogPhoto,
 )
 from governance.services import ledger
+from governance.services.locked_months import is_month_locked
 
 
 class ServiceSavedAdmin(CommunityScopedAdmin):
@@ -78,7 +79,7 @@ class ServiceSavedAdmin(CommunityScopedAdmin):
             return True
         # A record of a locked month is only changed (with a reason), never deleted here.
         star_ids, day = self._month_of(obj)
-        return not ledger.is_month_locked(community=obj.community_id, star_ids=star_ids, day=day)
+        return not is_month_locked(community=obj.community_id, star_ids=star_ids, day=day)
 
 
 @admin.register(StarMember)

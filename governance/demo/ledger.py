@@ -9,8 +9,8 @@ from governance.demo.context import Demo, month_days, spread
 from governance.models import WeeklyTask, WorkLog
 from governance.services.ledger import (
     add_work_log_photo,
-    save_weekly_task,
-    save_work_log,
+    save_weekly_tasks,
+    save_work_logs,
 )
 
 PLACES = ["社区党群服务中心", "康乐小区广场", "星光花苑二期", "社区活动室"]
@@ -42,7 +42,7 @@ def _ledger_block(demo: Demo, block: dict) -> list[WorkLog]:
     photos = block.get("photos", 0)
     stars = [demo.stars[code] for code in block["stars"]]
     author = demo.lead(block["stars"][0])
-    with_photos = []
+    entries = []
     for i, day in enumerate(days):
         title = titles[i % len(titles)]
         entry = WorkLog(
@@ -56,33 +56,35 @@ def _ledger_block(demo: Demo, block: dict) -> list[WorkLog]:
             author=author,
             **{name: figures[name][i] for name in FIGURES},
         )
-        save_work_log(worklog=entry, stars=stars, actor=author)
-        if i < photos:
-            with_photos.append(entry)
-    return with_photos
+        entries.append((entry, stars))
+    save_work_logs(entries=entries, actor=author)
+    return [entry for entry, _stars in entries[:photos]]
 
 
 def build_weekly_tasks(demo: Demo) -> None:
     """One task a star a week, set by the secretary and recorded done by its due Friday (the
-    spec's late weeks three days after), each saved once as the task form saves it."""
+    spec's late weeks three days after), saved as the task form saves each (all at once)."""
     late = {(code, week) for code, week in demo.year_spec.get("weekly", {}).get("late", [])}
     monday = dt.date.fromisocalendar(demo.year, 1, 1)
     week = 1
+    tasks = []
     while monday.year <= demo.year and week <= 52:
         for code, star in demo.stars.items():
             due = monday + dt.timedelta(days=4)
-            task = WeeklyTask(
-                community=demo.community,
-                star=star,
-                week_start=monday,
-                title=f"{star.name}第{week}周工作",
-                owner=demo.lead(code),
-                due_date=due,
-                status=WeeklyTask.Status.DONE,
-                outcome="已完成",
-                closed_on=due + dt.timedelta(days=3) if (code, week) in late else due,
-                created_by=demo.secretary,
+            tasks.append(
+                WeeklyTask(
+                    community=demo.community,
+                    star=star,
+                    week_start=monday,
+                    title=f"{star.name}第{week}周工作",
+                    owner=demo.lead(code),
+                    due_date=due,
+                    status=WeeklyTask.Status.DONE,
+                    outcome="已完成",
+                    closed_on=due + dt.timedelta(days=3) if (code, week) in late else due,
+                    created_by=demo.secretary,
+                )
             )
-            save_weekly_task(task=task, actor=demo.secretary)
         monday += dt.timedelta(days=7)
         week += 1
+    save_weekly_tasks(tasks=tasks, actor=demo.secretary)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from governance.models import WeeklyTask, WorkLog, WorkLogAttachment, WorkLogPhoto
 from governance.periods import week_start
 from governance.services import ledger
+from governance.services.locked_months import check_months
 from privacy.images import clean_photo
 
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
@@ -53,7 +54,7 @@ class LockedMonthFormMixin:
         try:
             for star_ids in self.star_sets(cleaned_data):
                 ledger.check_stars(self.actor, star_ids)
-            ledger.check_months(
+            check_months(
                 community=community,
                 touched=self.touched(cleaned_data),
                 actor=self.actor,

@@ -9,24 +9,27 @@ and a reason, is logged (LockedChange) and marks the score stale.
 import datetime
 from collections.abc import Iterable
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import roles
 from accounts.access import has_role, is_secretary
 from governance.models import (
-    LockedChange,
-    MonthlyScore,
     Star,
     StarMember,
     WeeklyTask,
     WorkLog,
     WorkLogPhoto,
 )
-from governance.periods import month_start, week_start
+from governance.periods import week_start
+from governance.services.locked_months import (
+    Change,
+    delete_guarded,
+    guard_each_community,
+    record_label,
+)
 from privacy.images import attach_photo, clean_photo
 
 # --- who may write -----------------------------------------------------------------------------
@@ -64,96 +67,54 @@ def check_stars(user, star_ids: Iterable[int]) -> None:
     raise PermissionDenied(_("You may only keep the records of your own star."))
 
 
-# --- locked months -----------------------------------------------------------------------------
+def _locked_before(model, records) -> dict:
+    """The stored rows of the records that have one, read under a row lock (one query)."""
+    pks = [record.pk for record in records if record.pk]
+    if not pks:
+        return {}
+    before = model.objects.select_for_update().in_bulk(pks)
+    for pk in pks:
+        if pk not in before:
+            raise model.DoesNotExist(f"{model._meta.object_name} matching query does not exist.")
+    return before
 
 
-def _scores_touched(*, community, touched, lock: bool) -> list[MonthlyScore]:
-    pairs = {(star_id, month_start(day)) for star_id, day in touched}
-    if not pairs:
-        return []
-    condition = Q()
-    for star_id, month in pairs:
-        condition |= Q(star_id=star_id, month=month)
-    queryset = MonthlyScore.objects.filter(condition, community=community)
-    if lock:
-        queryset = queryset.select_for_update()
-    return list(queryset)
+def _clean_each(records, *, exclude: Iterable[str], settled: Iterable[str] = ()) -> None:
+    """Model.full_clean() of each record, each foreign key value looked up once for them all.
 
-
-def _refuse_locked(scores: list[MonthlyScore], *, actor, reason: str) -> list[MonthlyScore]:
-    """The locked scores among those touched; a change to them needs the secretary and a
-    reason: PermissionDenied (not the secretary) or ValidationError (no reason)."""
-    locked = [score for score in scores if score.is_locked]
-    if locked:
-        months = ", ".join(sorted({f"{score.month:%Y-%m}" for score in locked}))
-        if not is_secretary(actor):
-            raise PermissionDenied(
-                _(
-                    "The scores of %(months)s are locked; only the party secretary may "
-                    "change its records."
-                )
-                % {"months": months}
-            )
-        if not (reason or "").strip():
-            raise ValidationError(
-                _("The scores of %(months)s are locked: give the reason for this change.")
-                % {"months": months},
-                code="reason_required",
-            )
-    return locked
-
-
-def check_months(
-    *, community, touched: Iterable[tuple[int, datetime.date]], actor, reason: str
-) -> list[MonthlyScore]:
-    """Refuse a change to (star, day) pairs of a locked month unless the secretary gives a reason.
-
-    Raises PermissionDenied (not the secretary) or ValidationError (no reason); returns the
-    locked scores touched. Forms call it to show the error before saving.
+    full_clean() checks that the row a foreign key points at exists, one query a key and
+    record; a batch repeats its community, stars and people on every record. The same checks
+    in the same order, with full_clean()'s errors: fields, clean(), uniqueness, constraints.
+    `settled`: fields the service has just set so that the constraints on them hold; those
+    constraints are not asked of the database again (a query and a savepoint a record).
     """
-    scores = _scores_touched(community=community, touched=touched, lock=False)
-    return _refuse_locked(scores, actor=actor, reason=reason)
-
-
-def guard_months(
-    *,
-    record,
-    community,
-    touched: Iterable[tuple[int, datetime.date]],
-    actor,
-    reason: str,
-    action: str = "",
-) -> list[MonthlyScore]:
-    """check_months(), then log the change to locked months and mark the scores touched stale.
-
-    record is the row being written, named in the log; action is "add" or "change" by whether
-    it is saved yet, unless given ("delete"). Scores that are not locked only become stale: the
-    next calculation refreshes them.
-    """
-    scores = _scores_touched(community=community, touched=touched, lock=True)
-    locked = _refuse_locked(scores, actor=actor, reason=reason)
-    label = f"{record._meta.verbose_name}: {record}"[:200]
-    action = action or ("change" if record.pk else "add")
-    LockedChange.objects.bulk_create(
-        LockedChange(score=score, record=label, action=action, reason=reason, user=actor)
-        for score in locked
-    )
-    if scores:
-        MonthlyScore.objects.filter(id__in=[score.id for score in scores]).update(stale=True)
-    return locked
-
-
-def delete_guarded(*, record, touched, actor, reason: str) -> None:
-    """Delete a row of the ledger or the scores, guarded like a change (guard_months)."""
-    guard_months(
-        record=record,
-        community=record.community,
-        touched=touched,
-        actor=actor,
-        reason=reason,
-        action="delete",
-    )
-    record.delete()
+    exclude = set(exclude)
+    settled = set(settled)
+    keys = [f for f in records[0]._meta.concrete_fields if f.is_relation] if records else []
+    checked = set()
+    for record in records:
+        known = {f.name for f in keys if (f.name, getattr(record, f.attname)) in checked}
+        checked |= {(f.name, getattr(record, f.attname)) for f in keys}
+        errors: dict = {}
+        try:
+            record.clean_fields(exclude=exclude | known)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        try:
+            record.clean()
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        for validate, skip in (
+            (record.validate_unique, exclude),
+            (record.validate_constraints, exclude | settled),
+        ):
+            failed = {name for name in errors if name != NON_FIELD_ERRORS}
+            try:
+                validate(exclude=skip | failed)
+            except ValidationError as error:
+                errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
 
 
 def work_log_touched(*, worklog: WorkLog, date: datetime.date, star_ids: Iterable[int]) -> set:
@@ -165,45 +126,64 @@ def work_log_touched(*, worklog: WorkLog, date: datetime.date, star_ids: Iterabl
     return touched
 
 
-def is_month_locked(*, community, star_ids: Iterable[int], day: datetime.date) -> bool:
-    return MonthlyScore.objects.filter(
-        community=community,
-        star_id__in=list(star_ids),
-        month=month_start(day),
-        state=MonthlyScore.State.LOCKED,
-    ).exists()
-
-
 # --- the work ledger ---------------------------------------------------------------------------
 
 
 @transaction.atomic
 def save_work_log(*, worklog: WorkLog, stars: Iterable[Star], actor, reason: str = "") -> WorkLog:
     """Create or change a ledger entry with its stars (the admin and the forms call this)."""
-    stars = list(stars)
-    if not stars:
-        raise ValidationError(_("Choose at least one star."), code="no_star")
-    if any(star.community_id != worklog.community_id for star in stars):
-        raise ValidationError(_("The stars must belong to the entry's community."), code="star")
-    new_ids = {star.id for star in stars}
-    touched = {(star_id, worklog.date) for star_id in new_ids}
-    if worklog.pk:
-        before = WorkLog.objects.select_for_update().get(pk=worklog.pk)
-        old_ids = set(before.stars.values_list("id", flat=True))
-        check_stars(actor, old_ids)
-        check_stars(actor, new_ids)
-        touched |= {(star_id, before.date) for star_id in old_ids}
-    else:
-        check_stars(actor, new_ids)
-        if not worklog.author_id:
-            worklog.author = actor
-    guard_months(
-        record=worklog, community=worklog.community, touched=touched, actor=actor, reason=reason
-    )
-    worklog.full_clean(exclude=["author"])
-    worklog.save()
-    worklog.stars.set(stars)
-    return worklog
+    return save_work_logs(entries=[(worklog, stars)], actor=actor, reason=reason)[0]
+
+
+@transaction.atomic
+def save_work_logs(
+    *, entries: Iterable[tuple[WorkLog, Iterable[Star]]], actor, reason: str = ""
+) -> list[WorkLog]:
+    """Create or change ledger entries, each with its stars (an import of a whole ledger).
+
+    Each entry needs a star of its community that the actor may write for (before and after
+    a change); a change to a locked month needs the secretary and a reason. Every entry is
+    checked before any is written (the months they touch read once), so a refused entry
+    leaves the ledger as it was.
+    """
+    entries = [(worklog, list(stars)) for worklog, stars in entries]
+    worklogs = [worklog for worklog, _stars in entries]
+    before = _locked_before(WorkLog, worklogs)
+    old_ids: dict[int, set[int]] = {pk: set() for pk in before}
+    links = WorkLog.stars.through.objects.filter(worklog_id__in=list(before))
+    for worklog_id, star_id in links.values_list("worklog_id", "star_id"):
+        old_ids[worklog_id].add(star_id)
+    changes = []
+    for worklog, stars in entries:
+        if not stars:
+            raise ValidationError(_("Choose at least one star."), code="no_star")
+        if any(star.community_id != worklog.community_id for star in stars):
+            raise ValidationError(_("The stars must belong to the entry's community."), code="star")
+        new_ids = {star.id for star in stars}
+        touched = {(star_id, worklog.date) for star_id in new_ids}
+        if worklog.pk:
+            check_stars(actor, old_ids[worklog.pk])
+            check_stars(actor, new_ids)
+            touched |= {(star_id, before[worklog.pk].date) for star_id in old_ids[worklog.pk]}
+            action = "change"
+        else:
+            check_stars(actor, new_ids)
+            if not worklog.author_id:
+                worklog.author = actor
+            action = "add"
+        changes.append(
+            Change(touched=frozenset(touched), record=record_label(worklog), action=action)
+        )
+    guard_each_community(worklogs, changes, actor=actor, reason=reason)
+    _clean_each(worklogs, exclude=["author"])
+    for worklog, stars in entries:
+        new = worklog.pk is None
+        worklog.save()
+        if new:
+            worklog.stars.add(*stars)  # what set() does on an entry without stars
+        else:
+            worklog.stars.set(stars)
+    return worklogs
 
 
 @transaction.atomic
@@ -241,27 +221,43 @@ def save_work_log_photo(*, photo: WorkLogPhoto, actor, image=None) -> WorkLogPho
 @transaction.atomic
 def save_weekly_task(*, task: WeeklyTask, actor, reason: str = "") -> WeeklyTask:
     """Create or change a weekly task; closing it stamps closed_on, reopening clears it."""
-    if task.star.community_id != task.community_id:
-        raise ValidationError(_("The star belongs to another community."), code="star")
-    touched = {(task.star_id, task.due_date)}
-    star_ids = {task.star_id}
-    if task.pk:
-        before = WeeklyTask.objects.select_for_update().get(pk=task.pk)
-        touched.add((before.star_id, before.due_date))
-        star_ids.add(before.star_id)
-    elif not task.created_by_id:
-        task.created_by = actor
-    for star_id in star_ids:
-        check_stars(actor, {star_id})
-    task.week_start = week_start(task.week_start)
-    if task.status in WeeklyTask.OPEN_STATUSES:
-        task.closed_on = None
-    elif task.closed_on is None:
-        task.closed_on = timezone.localdate()
-    guard_months(record=task, community=task.community, touched=touched, actor=actor, reason=reason)
-    task.full_clean(exclude=["created_by", "owner"])
-    task.save()
-    return task
+    return save_weekly_tasks(tasks=[task], actor=actor, reason=reason)[0]
+
+
+@transaction.atomic
+def save_weekly_tasks(*, tasks: Iterable[WeeklyTask], actor, reason: str = "") -> list[WeeklyTask]:
+    """Create or change weekly tasks (a term's dispatch at once); the rules of
+    save_weekly_task for each, every task checked before any is written."""
+    tasks = list(tasks)
+    before = _locked_before(WeeklyTask, tasks)
+    changes = []
+    for task in tasks:
+        if task.star.community_id != task.community_id:
+            raise ValidationError(_("The star belongs to another community."), code="star")
+        touched = {(task.star_id, task.due_date)}
+        star_ids = {task.star_id}
+        if task.pk:
+            touched.add((before[task.pk].star_id, before[task.pk].due_date))
+            star_ids.add(before[task.pk].star_id)
+            action = "change"
+        else:
+            if not task.created_by_id:
+                task.created_by = actor
+            action = "add"
+        for star_id in star_ids:
+            check_stars(actor, {star_id})
+        task.week_start = week_start(task.week_start)
+        if task.status in WeeklyTask.OPEN_STATUSES:
+            task.closed_on = None
+        elif task.closed_on is None:
+            task.closed_on = timezone.localdate()
+        changes.append(Change(touched=frozenset(touched), record=record_label(task), action=action))
+    guard_each_community(tasks, changes, actor=actor, reason=reason)
+    # closed_on was set from the status above: the constraint tying them holds.
+    _clean_each(tasks, exclude=["created_by", "owner"], settled=["closed_on"])
+    for task in tasks:
+        task.save()
+    return tasks
 
 
 @transaction.atomic

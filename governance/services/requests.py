@@ -57,8 +57,11 @@ def next_reference(*, community: Community, year: int) -> str:
     (select_for_update on PostgreSQL; SQLite's IMMEDIATE transactions serialise writers), and a
     rolled-back submission gives its number back.
     """
-    ReferenceCounter.objects.get_or_create(community=community, year=year)
-    counter = ReferenceCounter.objects.select_for_update().get(community=community, year=year)
+    counters = ReferenceCounter.objects.select_for_update().filter(community=community, year=year)
+    counter = counters.first()
+    if counter is None:  # the year's first request: make the counter, then lock it
+        ReferenceCounter.objects.get_or_create(community=community, year=year)
+        counter = counters.get()
     counter.last += 1
     counter.save(update_fields=["last"])
     return format_reference(year, counter.last)

@@ -36,7 +36,7 @@ from governance.score_formula import (
     q2,
     rank,
 )
-from governance.services.ledger import delete_guarded, guard_months
+from governance.services.locked_months import delete_guarded, guard_months
 
 # The indicators a community starts with (targets are proposals the secretary edits):
 # (star code, name, source, kind or figure or rate key, monthly target, weight).
