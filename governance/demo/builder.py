@@ -12,6 +12,8 @@ only makes sure the demo logins exist and work.
 """
 
 import tomllib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -59,11 +61,29 @@ def read_spec(spec_path: Path = DEMO_SPEC) -> dict:
     return spec
 
 
+@contextmanager
+def unlogged_queries() -> Iterator[None]:
+    """Django's debug log of SQL is off while the demo loads. load_demo runs with DEBUG on, and
+    keeping the text of its tens of thousands of queries (on SQLite one more query each, to
+    quote the parameters) would cost a third of its time for a log nobody reads. A caller that
+    asked for the log (django.test.utils.CaptureQueriesContext forces the debug cursor) still
+    gets it."""
+    if connection.force_debug_cursor:
+        yield
+        return
+    connection.make_debug_cursor = connection.make_cursor
+    try:
+        yield
+    finally:
+        del connection.make_debug_cursor
+
+
 # Not audited (privacy.audit.suppressed): the demo is fictional data that a command with no
 # user and no address writes in one go, tens of thousands of rows that fixtures/ re-creates
 # identically. Auditing it would bury the first real actions under rows "created by nobody";
 # the trail starts with the people who use the portal (their logins are audited as usual).
 @audit.suppressed()
+@unlogged_queries()
 @transaction.atomic
 def load_demo(*, spec_path: Path = DEMO_SPEC) -> DemoResult:
     spec = read_spec(spec_path)
