@@ -85,6 +85,20 @@ def test_march_figures_for_the_community(community, dataset):
     assert total.solved_rate == 75.0
 
 
+def test_only_the_figures_asked_for_are_counted(community, dataset):
+    march = period_bounds(2025, month=3)
+    (part,) = metrics.request_figures(
+        community=community,
+        start=march[0],
+        end=march[1],
+        now=NOW,
+        with_median=False,
+        only=("on_time", "due"),
+    )
+    assert (part.on_time, part.due) == (2, 5)
+    assert (part.received, part.resolved, part.rated, part.satisfied, part.solved) == (0,) * 5
+
+
 def test_march_figures_per_grid_and_per_star(community, dataset):
     start, end = period_bounds(2025, month=3)
     by_grid = {
