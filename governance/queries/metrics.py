@@ -98,7 +98,7 @@ def request_figures(
 
     Two queries whatever the number of requests and groups. `only` names the counts wanted
     (a rate needs two of the seven; building the others costs more than counting them); the
-    figures not asked for stay 0.
+    figures not asked for are None, so that nobody reads an uncounted figure as a zero.
     """
     now = now or timezone.now()
     lo, hi = _aware(start), _aware(end)
@@ -124,8 +124,8 @@ def request_figures(
         ),
         "solved": Count("id", filter=rated & Q(rated_solved=True)),
     }
-    if only is not None:
-        counts = {name: counts[name] for name in only}
+    skipped = dict.fromkeys(counts.keys() - set(only)) if only is not None else {}
+    counts = {name: count for name, count in counts.items() if name not in skipped}
     if key is None:
         rows = [{"key": None, **base.aggregate(**counts)}]
     else:
@@ -137,7 +137,7 @@ def request_figures(
         medians = _median_hours(_request_base(community, star).filter(resolved), key)
     figures = []
     for row in rows:
-        figures.append(RequestFigures(**row, median_hours=medians.get(row["key"])))
+        figures.append(RequestFigures(**row, **skipped, median_hours=medians.get(row["key"])))
     if key is not None:
         # A group with resolutions only (no other figure) still has a median.
         seen = {f.key for f in figures}

@@ -96,7 +96,8 @@ def test_only_the_figures_asked_for_are_counted(community, dataset):
         only=("on_time", "due"),
     )
     assert (part.on_time, part.due) == (2, 5)
-    assert (part.received, part.resolved, part.rated, part.satisfied, part.solved) == (0,) * 5
+    # Not counted is not zero: a figure nobody asked for cannot pass for one.
+    assert (part.received, part.resolved, part.rated, part.satisfied, part.solved) == (None,) * 5
 
 
 def test_march_figures_per_grid_and_per_star(community, dataset):
