@@ -36,3 +36,37 @@ def test_ensure_stars_keeps_edited_names_and_fills_gaps():
     assert len(names) == 6
     assert names["unity"] == "民族团结进步星"
     assert names["jobs"] == "宜业兴业星"
+
+
+def test_a_community_added_in_the_back_office_gets_its_six_stars(client):
+    """The division sets a community up from the admin's add form (no star typed in): the
+    governance side of the community admin gives it the six stars."""
+    from django.contrib.auth import get_user_model
+
+    from community.models import Community
+
+    get_user_model().objects.create_superuser("division", password="pw-division")
+    assert client.login(username="division", password="pw-division")
+    response = client.post(
+        "/admin/community/community/add/",
+        {
+            "name": "光明社区",
+            "slug": "guangming",
+            "regiment": "红星二场",
+            "division": "第十三师新星市",
+            "stars-TOTAL_FORMS": "0",
+            "stars-INITIAL_FORMS": "0",
+            "stars-MIN_NUM_FORMS": "0",
+            "stars-MAX_NUM_FORMS": "6",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:500]
+    community = Community.objects.get(slug="guangming")
+    assert list(community.stars.order_by("order").values_list("code", flat=True)) == [
+        "fortress",
+        "safety",
+        "jobs",
+        "harmony",
+        "cobuild",
+        "unity",
+    ]
