@@ -26,7 +26,7 @@ masking are in privacy.audit_core, the bulk and many-to-many rows in privacy.aud
 
 from django.apps import apps
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
-from django.db.models.signals import m2m_changed, post_delete, post_init, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_init, post_save, pre_save
 
 from privacy.audit_bulk import (
     _m2m_changed,
@@ -43,6 +43,7 @@ from privacy.audit_core import (
     _fields,
     _ip,
     _label,
+    _loaded,
     _m2m,
     _personal,
     _repr,
@@ -51,6 +52,7 @@ from privacy.audit_core import (
     _suppressed,
     _value,
     is_audited,
+    load_missing_snapshots,
     suppressed,
 )
 from privacy.context import current_request, request_ip
@@ -62,6 +64,7 @@ __all__ = [
     "NOT_AUDITED",
     "connect",
     "is_audited",
+    "load_missing_snapshots",
     "record_bulk",
     "record_bulk_updated",
     "record_created",
@@ -71,9 +74,17 @@ __all__ = [
 ]
 
 
+def _before_save(sender, instance, raw=False, using=None, **kwargs):
+    """pre_save: a record loaded without a snapshot (privacy.audit_core._reading) gets its
+    stored values now, before they are overwritten."""
+    if not raw and not instance._state.adding:
+        load_missing_snapshots(sender, [instance], using=using)
+
+
 def _saved(sender, instance, created, raw=False, **kwargs):
     if raw or _suppressed.get():
-        _snapshot(sender, instance)
+        # Not audited now; a later audited save reads the stored values back.
+        instance.__dict__.pop("_audit_initial", None)
         return
     before = {} if created else getattr(instance, "_audit_initial", {})
     changes = {}
@@ -224,7 +235,8 @@ def connect():
             _personal[model] = _label(model) in PERSONAL_MODELS or any(
                 isinstance(f, EncryptedTextField) for f in model._meta.concrete_fields
             )
-            post_init.connect(_snapshot, sender=model, dispatch_uid=f"audit-init-{model}")
+            post_init.connect(_loaded, sender=model, dispatch_uid=f"audit-init-{model}")
+            pre_save.connect(_before_save, sender=model, dispatch_uid=f"audit-pre-save-{model}")
             post_save.connect(_saved, sender=model, dispatch_uid=f"audit-save-{model}")
             post_delete.connect(_deleted, sender=model, dispatch_uid=f"audit-del-{model}")
             for field in model._meta.local_many_to_many:

@@ -111,6 +111,47 @@ def _repr(instance) -> str:
 
 
 def _snapshot(sender, instance, **kwargs):
+    """Keep the record's values as loaded: a save() compares against them."""
     instance._audit_initial = {
         name: instance.__dict__[name] for name in _fields[sender] if name in instance.__dict__
     }
+
+
+# A page that only reads (GET, HEAD, OPTIONS) loads many records and writes almost none.
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def _reading() -> bool:
+    """True while no save needs the values as loaded: auditing is off, or the request being
+    served only reads. Records loaded then are not copied (a public list would copy hundreds);
+    a write that does follow reads the stored values back first (load_missing_snapshots)."""
+    if _suppressed.get():
+        return True
+    request = current_request.get()
+    return request is not None and request.method in READ_METHODS
+
+
+def _loaded(sender, instance, **kwargs):
+    """post_init: the snapshot, unless nothing is going to be written (_reading)."""
+    if not _reading():
+        _snapshot(sender, instance)
+
+
+def load_missing_snapshots(model, objs, *, using) -> None:
+    """The stored values of records about to be changed that were loaded without a snapshot
+    (while _reading()), in one query: the audit row then shows [old, new] as usual."""
+    missing = [obj for obj in objs if obj.pk is not None and "_audit_initial" not in obj.__dict__]
+    if not missing or _suppressed.get():
+        return
+    names = [name for name in _fields[model] if name in missing[0].__dict__]
+    stored = {
+        row["pk"]: row
+        for row in model._base_manager.using(using)
+        .filter(pk__in=[obj.pk for obj in missing])
+        .values("pk", *names)
+    }
+    for obj in missing:
+        row = stored.get(obj.pk, {})
+        obj._audit_initial = {
+            name: row[name] for name in names if name in row and name in obj.__dict__
+        }

@@ -53,7 +53,9 @@ class AuditedQuerySet(models.QuerySet):
         if not audit.is_audited(self.model):
             return super().bulk_update(objs, fields, batch_size=batch_size)
         objs = list(objs)
-        with transaction.atomic(using=self._write_db(), savepoint=False):
+        using = self._write_db()
+        audit.load_missing_snapshots(self.model, objs, using=using)
+        with transaction.atomic(using=using, savepoint=False):
             # Django's bulk_update() runs one update() per batch: not audited twice.
             with audit.suppressed():
                 count = super().bulk_update(objs, fields, batch_size=batch_size)

@@ -29,8 +29,8 @@ def _trail_text() -> str:
 
 
 def _as(user, ip="203.0.113.9"):
-    """The request context a page would set (accounts.middleware.SecurityMiddleware)."""
-    request = RequestFactory().get("/", REMOTE_ADDR=ip)
+    """The request context a page that writes would set (accounts.middleware.SecurityMiddleware)."""
+    request = RequestFactory().post("/", REMOTE_ADDR=ip)
     request.user = user
     request.client_ip = ip
     return current_request.set(request)

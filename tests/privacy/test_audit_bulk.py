@@ -32,8 +32,8 @@ IP = "203.0.113.77"
 @pytest.fixture
 def as_staff(world):
     """The request context a back-office page sets (accounts.middleware.SecurityMiddleware):
-    world.staff, from IP."""
-    request = RequestFactory().get("/", REMOTE_ADDR=IP)
+    world.staff, from IP, sending a form (a POST)."""
+    request = RequestFactory().post("/", REMOTE_ADDR=IP)
     request.user = world.staff
     request.client_ip = IP
     token = current_request.set(request)
