@@ -15,16 +15,7 @@ from dataclasses import dataclass
 from community.models import Household
 from governance.demo.context import Demo, aware
 from governance.models import RequestCategory, ServiceRequest
-from governance.services.request_workflow import (
-    accept_request,
-    assign_request,
-    close_request,
-    follow_up_request,
-    merge_request,
-    reject_request,
-    resolve_request,
-    start_request,
-)
+from governance.services.request_workflow import Step, take_steps
 from governance.services.requests import rate_request, submit_request
 
 Channel, Satisfaction = ServiceRequest.Channel, ServiceRequest.Satisfaction
@@ -61,6 +52,20 @@ def _plan(demo: Demo, spec: dict) -> Plan:
     return Plan(outcomes, days, late, unsatisfied)
 
 
+@dataclass
+class Case:
+    """One handled request on its way through the year: who works on it and when."""
+
+    sr: ServiceRequest
+    worker: object
+    accepted: dt.datetime
+    resolved: dt.datetime
+    satisfaction: str
+    late: bool
+    started: dt.datetime | None = None
+    rated: dt.datetime | None = None
+
+
 def build_requests(demo: Demo) -> None:
     spec = demo.year_spec["requests"]
     categories = {c.name: c for c in RequestCategory.objects.all()}
@@ -73,29 +78,37 @@ def build_requests(demo: Demo) -> None:
     plan = _plan(demo, spec)
     resolved_index = 0
     first_of_kind: dict[str, ServiceRequest] = {}
+    rejects, merges, cases = [], [], []
+    # The submissions, in date order (their references follow it).
     for number, (outcome, day) in enumerate(zip(plan.outcomes, plan.days, strict=True)):
         category = pool[demo.rng.randrange(len(pool))]
         sr, accepted = _submit(demo, category, day)
         worker = demo.worker_of(sr.grid_id)
         if outcome == "rejected":
-            reject_request(service_request=sr, actor=worker, reason=REJECT_REASON, now=accepted)
+            rejects.append(Step(sr, worker, accepted, {"reason": REJECT_REASON}))
         elif outcome == "merged":
             original = first_of_kind.get(category.name) or next(iter(first_of_kind.values()))
-            merge_request(service_request=sr, actor=worker, duplicate_of=original, now=accepted)
+            merges.append(Step(sr, worker, accepted, {"duplicate_of": original}))
         else:
             in_year = outcome == "resolved"
-            _handle(
-                demo,
-                sr,
-                accepted=accepted,
-                worker=worker,
-                late=in_year and resolved_index in plan.late,
-                unhappy=in_year and resolved_index in plan.unsatisfied,
-                next_year=None if in_year else dt.date(demo.year + 1, 1, 3 + number % 3),
+            cases.append(
+                _case(
+                    demo,
+                    sr,
+                    accepted=accepted,
+                    worker=worker,
+                    late=in_year and resolved_index in plan.late,
+                    unhappy=in_year and resolved_index in plan.unsatisfied,
+                    next_year=None if in_year else dt.date(demo.year + 1, 1, 3 + number % 3),
+                )
             )
             if in_year:
                 resolved_index += 1
                 first_of_kind.setdefault(category.name, sr)
+    # The staff's work, one step of the workflow at a time for all the requests it concerns.
+    take_steps("reject", rejects)
+    take_steps("merge", merges)
+    _handle(demo, cases)
 
 
 def _submit(demo: Demo, category, day: dt.date) -> tuple[ServiceRequest, dt.datetime]:
@@ -126,56 +139,71 @@ def _submit(demo: Demo, category, day: dt.date) -> tuple[ServiceRequest, dt.date
     return sr, accepted
 
 
-def _handle(demo: Demo, sr, *, accepted, worker, late, unhappy, next_year) -> None:
-    """Accept (resident's submissions), assign, start and resolve, then follow up and close."""
-    if sr.status == ServiceRequest.Status.SUBMITTED:
-        sr = accept_request(service_request=sr, actor=worker, now=accepted)
+def _case(demo: Demo, sr, *, accepted, worker, late, unhappy, next_year) -> Case:
+    """When the request is resolved (late: after its deadline) and how the resident rates it."""
     if late:
         resolved = sr.due_at + dt.timedelta(hours=demo.rng.randint(2, 30))
     elif next_year:
         resolved = aware(next_year, 16)
     else:
         resolved = accepted + (sr.due_at - accepted) * demo.rng.uniform(0.2, 0.85)
-    sr = assign_request(
-        service_request=sr,
-        actor=demo.secretary,
-        assignee=worker,
-        now=accepted + (resolved - accepted) * 0.1,
-    )
-    started = accepted + (resolved - accepted) * 0.3
-    sr = _work(sr, worker, started=started, resolved=resolved, note=RESOLUTION)
     satisfaction = (
         Satisfaction.UNSATISFIED
         if unhappy
         else demo.rng.choice([Satisfaction.SATISFIED] * 4 + [Satisfaction.BASICALLY])
     )
-    sr, rated = _follow_up_and_rate(sr, worker, resolved=resolved, satisfaction=satisfaction)
-    if unhappy:
-        # Reopened with a fresh deadline: handled again (late again if it was late).
-        again = sr.due_at + dt.timedelta(hours=2) if late else rated + dt.timedelta(days=1)
-        started = rated + dt.timedelta(hours=2)
-        sr = _work(sr, worker, started=started, resolved=again, note=SECOND_RESOLUTION)
-        sr, rated = _follow_up_and_rate(
-            sr, worker, resolved=again, satisfaction=Satisfaction.BASICALLY
-        )
-    close_request(service_request=sr, actor=worker, now=rated + dt.timedelta(hours=1))
+    return Case(sr, worker, accepted, resolved, satisfaction, late)
 
 
-def _work(sr, worker, *, started: dt.datetime, resolved: dt.datetime, note: str):
-    sr = start_request(service_request=sr, actor=worker, now=started)
-    return resolve_request(service_request=sr, actor=worker, note=note, now=resolved)
-
-
-def _follow_up_and_rate(sr, worker, *, resolved: dt.datetime, satisfaction: str):
-    """The follow-up call the next day, then the resident's rating two hours later; returns
-    the request as the rating left it (reopened if unsatisfied) and the rating's time."""
-    followed = resolved + dt.timedelta(days=1)
-    follow_up_request(service_request=sr, actor=worker, note=FOLLOW_UP, now=followed)
-    rated = followed + dt.timedelta(hours=2)
-    sr = rate_request(
-        service_request=sr,
-        solved=satisfaction != Satisfaction.UNSATISFIED,
-        satisfaction=satisfaction,
-        now=rated,
+def _handle(demo: Demo, cases: list[Case]) -> None:
+    """Accept (residents' submissions), assign, start and resolve, then follow up; the
+    resident rates; an unsatisfied rating reopens the request, which is handled again (late
+    again if it was late) and rated again; then every request is closed."""
+    submitted = [c for c in cases if c.sr.status == ServiceRequest.Status.SUBMITTED]
+    take_steps("accept", [Step(c.sr, c.worker, c.accepted) for c in submitted])
+    take_steps(
+        "assign",
+        [
+            Step(
+                c.sr,
+                demo.secretary,
+                c.accepted + (c.resolved - c.accepted) * 0.1,
+                {"assignee": c.worker},
+            )
+            for c in cases
+        ],
     )
-    return sr, rated
+    for c in cases:
+        c.started = c.accepted + (c.resolved - c.accepted) * 0.3
+    _work(cases, note=RESOLUTION)
+    unhappy = [c for c in cases if c.sr.status != ServiceRequest.Status.FOLLOWED_UP]
+    for c in unhappy:
+        # Reopened with a fresh deadline: handled again (late again if it was late).
+        c.started = c.rated + dt.timedelta(hours=2)
+        again = c.sr.due_at + dt.timedelta(hours=2) if c.late else c.rated + dt.timedelta(days=1)
+        c.resolved = again
+        c.satisfaction = Satisfaction.BASICALLY
+    _work(unhappy, note=SECOND_RESOLUTION)
+    take_steps("close", [Step(c.sr, c.worker, c.rated + dt.timedelta(hours=1)) for c in cases])
+
+
+def _work(cases: list[Case], *, note: str) -> None:
+    """Start and resolve; the follow-up call the next day; the resident's rating two hours
+    later, which leaves each case's request as the rating left it (reopened if unsatisfied)."""
+    take_steps("start", [Step(c.sr, c.worker, c.started) for c in cases])
+    take_steps("resolve", [Step(c.sr, c.worker, c.resolved, {"note": note}) for c in cases])
+    take_steps(
+        "follow_up",
+        [
+            Step(c.sr, c.worker, c.resolved + dt.timedelta(days=1), {"note": FOLLOW_UP})
+            for c in cases
+        ],
+    )
+    for c in cases:
+        c.rated = c.resolved + dt.timedelta(days=1, hours=2)
+        c.sr = rate_request(
+            service_request=c.sr,
+            solved=c.satisfaction != Satisfaction.UNSATISFIED,
+            satisfaction=c.satisfaction,
+            now=c.rated,
+        )
