@@ -5,6 +5,8 @@ Protected values (ID numbers, phones) are never put back into a form: the input 
 empty, the help text shows the masked value, and a blank input keeps what is stored.
 """
 
+from decimal import Decimal
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
@@ -314,3 +316,26 @@ class ReasonExportForm(GivenReasonMixin, ExportForm):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Logged with your name and the records exported."),
     )
+
+
+class VolunteerCorrectionForm(GivenReasonMixin, forms.Form):
+    """The correction of verified volunteer hours: the corrected values and why."""
+
+    activity = forms.CharField(label=_("activity"), max_length=200)
+    served_on = forms.DateField(label=_("served on"))
+    hours = forms.DecimalField(
+        label=_("hours served"), max_digits=5, decimal_places=1, min_value=Decimal("0.1")
+    )
+    reason = forms.CharField(
+        label=_("Reason for the correction"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Kept in the record's history with your name."),
+    )
+
+    def __init__(self, service, *args, **kwargs):
+        kwargs.setdefault(
+            "initial",
+            {"activity": service.activity, "served_on": service.served_on, "hours": service.hours},
+        )
+        super().__init__(*args, **kwargs)

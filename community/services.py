@@ -8,7 +8,8 @@ from django.utils.translation import gettext as _
 from import_export.formats.base_formats import XLSX
 
 from accounts.access import home_community
-from community.models import CareTag, Community, Household, Resident, Visit
+from community.models import CareTag, Community, Household, Resident, Visit, VolunteerService
+from privacy import audit
 from privacy.models import AccessLog
 
 logger = logging.getLogger(__name__)
@@ -156,8 +157,53 @@ def record_visit(
 
 @transaction.atomic
 def verify_volunteer_services(*, user, services) -> int:
-    """Mark volunteer hours as verified by the user (those not verified yet)."""
+    """Mark volunteer hours as verified by the user (those not verified yet). A verified record
+    is not edited any more: a change goes through correct_volunteer_service()."""
     return services.filter(verified_by__isnull=True).update(verified_by=user)
+
+
+CORRECTABLE = ("activity", "served_on", "hours")
+
+
+@transaction.atomic
+def correct_volunteer_service(
+    *, service: VolunteerService, reason: str, **values
+) -> VolunteerService:
+    """Correct a record of volunteer hours (its activity, day or hours), giving the reason.
+
+    Corrected hours are hours nobody has verified: a verified record loses its verification and
+    waits to be verified again. The change and its reason are kept together in the audit trail
+    (one row: each changed field's old and new value, the verifier dropped, the reason). A
+    correction that changes nothing, or gives no reason, is refused.
+    """
+    if not reason.strip():
+        raise ValidationError(_("Give the reason for the correction."), code="reason")
+    if set(values) - set(CORRECTABLE):
+        raise ValueError(f"only {', '.join(CORRECTABLE)} are corrected")
+    service = VolunteerService.objects.select_for_update().get(pk=service.pk)
+    changes = {
+        name: [str(getattr(service, name)), str(value)]
+        for name, value in values.items()
+        if getattr(service, name) != value
+    }
+    if not changes:
+        raise ValidationError(_("The correction changes nothing."), code="unchanged")
+    if service.verified_by_id is not None:
+        changes["verified_by"] = [service.verified_by_id, None]
+    for name, value in values.items():
+        setattr(service, name, value)
+    service.verified_by = None
+    service.full_clean()
+    with audit.suppressed():
+        service.save(update_fields=[*CORRECTABLE, "verified_by"])
+    audit.record_bulk(
+        "update",
+        model=VolunteerService,
+        object_ids=[service.pk],
+        community_id=service.community_id,
+        changes={**changes, "reason": reason.strip()},
+    )
+    return service
 
 
 def import_resident_ledger(

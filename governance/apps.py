@@ -66,12 +66,13 @@ class GovernanceConfig(AppConfig):
         for name, (community, grid) in SCOPES.items():
             access.register_scope(self.get_model(name), community=community, grid=grid)
 
-        # The metrics and unity modules register their indicators' rate sources on import;
-        # the cached public pages follow the records they show.
+        # The metrics, registry-rate and unity modules register their indicators' rate sources
+        # on import; the cached public pages follow the records they show.
         from governance.queries import (  # noqa: F401
             caching,
             metrics,
-            unity,  # noqa: F401
+            registry_rates,
+            unity,
         )
 
         caching.connect()

@@ -4,9 +4,10 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_base import CommunityScopedAdmin
+from accounts.admin_steps import Step, StepsMixin
 from community import services
 from community.admin.filters import CommunityFilterMixin, ScopedRelatedFilter
-from community.forms import PartyMemberForm
+from community.forms import PartyMemberForm, VolunteerCorrectionForm
 from community.models import PartyMember, VolunteerService
 from community.search_privacy import NoFullNumberSearchMixin
 
@@ -52,8 +53,23 @@ class PartyMemberAdmin(CommunityFilterMixin, NoFullNumberSearchMixin, CommunityS
         return obj.display_name
 
 
+def _correct(request, service, data) -> str:
+    services.correct_volunteer_service(
+        service=service,
+        reason=data["reason"],
+        **{name: data[name] for name in services.CORRECTABLE},
+    )
+    return _("Corrected (reason: %(reason)s); the hours wait to be verified again.") % {
+        "reason": data["reason"].strip()
+    }
+
+
 @admin.register(VolunteerService)
-class VolunteerServiceAdmin(CommunityScopedAdmin):
+class VolunteerServiceAdmin(StepsMixin, CommunityScopedAdmin):
+    """Volunteer hours: recorded, then verified (the list's action). Verified hours are
+    read-only; a correction (the button on the record's page) needs a reason, which the
+    record's history keeps, and sends the hours back to be verified."""
+
     list_display = ["served_on", "person", "activity", "hours", "verified_by"]
     list_filter = ["served_on"]
     list_select_related = ["resident", "party_member__resident", "verified_by"]
@@ -63,6 +79,19 @@ class VolunteerServiceAdmin(CommunityScopedAdmin):
     readonly_fields = ["verified_by"]
     actions = ["verify"]
     date_hierarchy = "served_on"
+    steps = (
+        Step(
+            "correct",
+            _("Correct verified hours"),
+            VolunteerCorrectionForm,
+            _correct,
+            applies=lambda service: service.verified_by_id is not None,
+            help_text=_(
+                "Verified hours are not edited: a correction gives its reason, is kept in the "
+                "record's history, and the corrected hours must be verified again."
+            ),
+        ),
+    )
 
     def get_queryset(self, request):
         return (
@@ -70,6 +99,11 @@ class VolunteerServiceAdmin(CommunityScopedAdmin):
             .get_queryset(request)
             .defer("resident__id_number", "resident__phone", "party_member__phone")
         )
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.verified_by_id is not None:
+            return self.fields
+        return super().get_readonly_fields(request, obj)
 
     def save_model(self, request, obj, form, change):
         person = obj.resident or obj.party_member

@@ -5,9 +5,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_base import CommunityScopedAdmin, ScopedInlineMixin
+from accounts.admin_steps import ConfirmForm, Step, StepsMixin
 from governance.admin._objections import ObjectionAdmin
 from governance.admin._people import PeopleFieldsMixin
-from governance.forms.council import CouncilMeetingForm, MotionForm, VoteFormSet
+from governance.forms.council import (
+    AgendaForm,
+    CouncilMeetingForm,
+    MotionForm,
+    PublishForm,
+    VoteFormSet,
+)
 from governance.models import (
     Council,
     CouncilMeeting,
@@ -147,9 +154,78 @@ class MotionObjectionInline(ScopedInlineMixin, admin.StackedInline):
         return False
 
 
+def _put_on_agenda(request, motion, data) -> str:
+    council_services.review_motion(motion=motion, meeting=data["meeting"], note=data["note"])
+    return _("On the agenda of the meeting of %(day)s.") % {"day": data["meeting"].held_on}
+
+
+def _decide(request, motion, data) -> str:
+    motion = council_services.decide_motion(motion=motion)
+    return _(
+        "Decided: %(result)s (for %(for)d, against %(against)d, abstain %(abstain)d; "
+        "%(total)d members)."
+    ) % {
+        "result": motion.get_status_display(),
+        "for": motion.votes_for,
+        "against": motion.votes_against,
+        "abstain": motion.votes_abstain,
+        "total": motion.members_total,
+    }
+
+
+def _publish(request, motion, data) -> str:
+    council_services.publish_result(
+        motion=motion, starts_on=data["starts_on"], days=data["days"], user=request.user
+    )
+    return _("On public notice from %(start)s until %(end)s.") % {
+        "start": motion.notice_starts_on,
+        "end": motion.notice_ends_on,
+    }
+
+
+MOTION_STEPS = (
+    Step(
+        "agenda",
+        _("Put on a meeting's agenda"),
+        AgendaForm,
+        _put_on_agenda,
+        applies=lambda motion: motion.status == Motion.Status.PROPOSED,
+        help_text=_(
+            "The party branch has reviewed the motion: the council will vote on it at this "
+            "meeting. Record the meeting's sign-in on the meeting's page, then the votes of "
+            "the members present on this motion's page."
+        ),
+    ),
+    Step(
+        "decide",
+        _("Count the votes and record the decision"),
+        ConfirmForm,
+        _decide,
+        applies=lambda motion: motion.status == Motion.Status.ON_AGENDA,
+        help_text=_(
+            "The votes recorded are counted: the motion passes when more than half of all "
+            "the council's members voted for it. The meeting needs a quorum (two thirds "
+            "signed in). The decision cannot be changed afterwards."
+        ),
+    ),
+    Step(
+        "publish",
+        _("Post the result publicly"),
+        PublishForm,
+        _publish,
+        applies=lambda motion: motion.is_decided and motion.notice_starts_on is None,
+        help_text=_(
+            "The result is published as a notice on the public site; residents may object "
+            "while it is on notice."
+        ),
+    ),
+)
+
+
 @admin.register(Motion)
-class MotionAdmin(CommunityScopedAdmin):
+class MotionAdmin(StepsMixin, CommunityScopedAdmin):
     form = MotionForm
+    steps = MOTION_STEPS
     list_display = [
         "title",
         "council",

@@ -1,15 +1,23 @@
 from django.contrib import admin
 from django.db.models import Count, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.access import home_community
 from accounts.admin_base import CommunityScopedAdmin, ScopedInlineMixin
+from accounts.admin_steps import Step, StepsMixin
 from governance.admin._people import PeopleFieldsMixin
+from governance.forms.welfare import EnrollmentFormSet, PayoutForm
 from governance.models import Enrollment, JobPlacement, Relief, TrainingCourse
 from governance.services import welfare as welfare_services
 
 
 class EnrollmentInline(PeopleFieldsMixin, ScopedInlineMixin, admin.TabularInline):
+    """Registrations on the course's page; new ones follow the course's rules (a closed or
+    ended course takes nobody) and are written by welfare.enroll()."""
+
     model = Enrollment
+    formset = EnrollmentFormSet
     fields = ["resident", "registered_on", "status", "certificate_no"]
     people_fields = ("resident",)
     extra = 0
@@ -41,6 +49,30 @@ class TrainingCourseAdmin(CommunityScopedAdmin):
     def registrations(self, obj):
         return obj.n_enrolled
 
+    def save_form(self, request, form, change):
+        # The registrations are checked against the course before it is saved: a new course
+        # must know its community by then.
+        course = super().save_form(request, form, change)
+        if not course.community_id and home_community(request.user) is not None:
+            course.community = home_community(request.user)
+        return course
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Enrollment:
+            return super().save_formset(request, form, formset, change)
+        for enrollment in formset.save(commit=False):
+            if enrollment.pk is None:
+                welfare_services.enroll(
+                    course=form.instance,
+                    resident=enrollment.resident,
+                    registered_on=enrollment.registered_on,
+                )
+            else:
+                enrollment.save()
+        for enrollment in formset.deleted_objects:
+            enrollment.delete()
+        return None
+
 
 @admin.register(JobPlacement)
 class JobPlacementAdmin(PeopleFieldsMixin, CommunityScopedAdmin):
@@ -51,10 +83,27 @@ class JobPlacementAdmin(PeopleFieldsMixin, CommunityScopedAdmin):
     date_hierarchy = "placed_on"
 
 
-@admin.register(Relief)
-class ReliefAdmin(PeopleFieldsMixin, CommunityScopedAdmin):
-    """Temporary relief: staff record applications; the approve_relief permission decides."""
+def _pay(request, relief, data) -> str:
+    relief = welfare_services.mark_relief_paid(relief=relief, paid_on=data["paid_on"])
+    return _("Paid out on %(day)s.") % {"day": relief.paid_on}
 
+
+@admin.register(Relief)
+class ReliefAdmin(StepsMixin, PeopleFieldsMixin, CommunityScopedAdmin):
+    """Temporary relief: staff record applications; the approve_relief permission decides;
+    approved relief is marked paid with the day of the payout (a button on its page, or the
+    list's action for today)."""
+
+    steps = (
+        Step(
+            "pay",
+            _("Mark paid"),
+            PayoutForm,
+            _pay,
+            applies=lambda relief: relief.status == Relief.Status.APPROVED,
+            help_text=_("The day the approved amount was paid to the household."),
+        ),
+    )
     list_display = ["applied_on", "household", "kind", "amount", "status", "decided_by"]
     list_filter = ["status", "kind"]
     list_select_related = [
@@ -66,7 +115,7 @@ class ReliefAdmin(PeopleFieldsMixin, CommunityScopedAdmin):
     people_fields = ("household",)
     date_hierarchy = "applied_on"
     readonly_fields = ["status", "decided_by", "decided_at", "decision_note", "paid_on"]
-    actions = ["approve", "reject"]
+    actions = ["approve", "reject", "mark_paid"]
 
     def get_actions(self, request):
         actions = super().get_actions(request)
@@ -94,3 +143,15 @@ class ReliefAdmin(PeopleFieldsMixin, CommunityScopedAdmin):
     @admin.action(description=_("Reject the selected applications"), permissions=["change"])
     def reject(self, request, queryset):
         self._decide(request, queryset, approve=False)
+
+    @admin.action(description=_("Mark the selected relief paid today"), permissions=["change"])
+    def mark_paid(self, request, queryset):
+        today = timezone.localdate()
+        self.act_on_each(
+            request,
+            queryset,
+            lambda relief: welfare_services.mark_relief_paid(relief=relief, paid_on=today),
+            lambda relief, _paid: (
+                _("%(relief)s: paid out on %(day)s.") % {"relief": relief, "day": today}
+            ),
+        )

@@ -1,9 +1,11 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from governance.models import CouncilMeeting, CouncilMember, Motion
+from governance.models.council import MIN_NOTICE_DAYS
 from governance.services import council as council_services
 
 
@@ -87,3 +89,27 @@ class MotionForm(forms.ModelForm):
             except ValidationError as error:
                 self.add_error(None, error)
         return cleaned
+
+
+class AgendaForm(forms.Form):
+    """The party branch's review: the meeting whose agenda takes the motion, and a note."""
+
+    meeting = forms.ModelChoiceField(label=_("meeting"), queryset=CouncilMeeting.objects.none())
+    note = forms.CharField(label=_("party branch review"), widget=forms.Textarea, required=False)
+
+    def __init__(self, motion, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["meeting"].queryset = CouncilMeeting.objects.filter(
+            council_id=motion.council_id
+        ).select_related("council")
+
+
+class PublishForm(forms.Form):
+    starts_on = forms.DateField(label=_("public notice from"))
+    days = forms.IntegerField(
+        label=_("days on public notice"), min_value=MIN_NOTICE_DAYS, initial=MIN_NOTICE_DAYS
+    )
+
+    def __init__(self, motion, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["starts_on"].initial = timezone.localdate()

@@ -135,7 +135,15 @@ class MonthlyScore(models.Model):
 
 
 class IndicatorResult(models.Model):
-    """How one indicator scored in a monthly score: kept so the score stays explainable."""
+    """How one indicator scored in a monthly score: kept so the score stays explainable.
+
+    An indicator without an actual for the month stays in the list, not available, with the
+    reason (`missing`), and is left out of the objective part."""
+
+    class Missing(models.TextChoices):
+        NO_VALUE = "no_value", _("No value entered for this month.")
+        NO_SOURCE = "no_source", _("Not measured: no module computes this rate from the records.")
+        NO_CASES = "no_cases", _("No cases this month.")
 
     score = models.ForeignKey(
         MonthlyScore, on_delete=models.CASCADE, related_name="results", verbose_name=_("score")
@@ -162,6 +170,9 @@ class IndicatorResult(models.Model):
     weight = models.DecimalField(_("weight"), max_digits=5, decimal_places=2)
     records_url = models.CharField(_("records"), max_length=500, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    missing = models.CharField(
+        _("why not available"), max_length=10, choices=Missing.choices, blank=True
+    )
 
     objects = AuditedManager()
 

@@ -188,6 +188,13 @@ def week_tasks(*, community, star: Star, week: datetime.date):
 # --- the month as a spreadsheet ----------------------------------------------------------------
 
 
+def _missing(result: IndicatorResult) -> str:
+    """The cell of an indicator without an actual: "not available" and why."""
+    if not result.missing:
+        return _("not available")
+    return f"{_('not available')}: {result.get_missing_display()}"
+
+
 def month_workbook(*, community, data: dict) -> bytes:
     """The month's scores and indicator results as an XLSX file."""
     book = Workbook()
@@ -253,7 +260,7 @@ def month_workbook(*, community, data: dict) -> bytes:
                 [
                     text_cell(row.star.name),
                     text_cell(result.name),
-                    float(result.actual) if result.actual is not None else _("not available"),
+                    float(result.actual) if result.actual is not None else _missing(result),
                     float(result.target),
                     float(result.share) if result.share is not None else None,
                     float(result.points),

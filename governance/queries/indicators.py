@@ -7,10 +7,13 @@ optionally for one star. Modules that own the records register their rates here,
     def request_on_time(*, community, start, end, star=None) -> tuple[int, int]: ...
 
 Registered keys (each owned by the module that keeps the records):
-    request_on_time, dispute_resolution      -- requests and disputes
-    visit_coverage, dual_registration_service -- the registry
-    pairing_contact                            -- ethnic-unity pairings
-Modules register on import; their AppConfig.ready() imports them.
+    request_on_time, request_satisfaction,
+    dispute_resolution                         -- requests and disputes (queries/metrics.py)
+    visit_coverage, dual_registration_service -- the registry's visits and volunteer hours
+                                                 (queries/registry_rates.py)
+    pairing_contact                            -- ethnic-unity pairings (queries/unity.py)
+Modules register on import; GovernanceConfig.ready() imports them. An indicator whose key no
+module provides is kept in its star's month as "not available", with that reason.
 """
 
 from collections.abc import Callable

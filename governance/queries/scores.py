@@ -13,7 +13,6 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from governance.models import (
     Indicator,
@@ -63,13 +62,13 @@ def rule_for(*, community, month: datetime.date) -> dict:
 
 @dataclass
 class Actual:
-    """An indicator's month: its actual, or why there is none (no value, no cases)."""
+    """An indicator's month: its actual, or why there is none (IndicatorResult.Missing)."""
 
     available: bool
     value: Decimal | None = None
     numerator: int | None = None
     denominator: int | None = None
-    note: str = ""
+    missing: str = ""
 
 
 def indicator_actual(indicator: Indicator, *, figures: dict, manual: dict, rate) -> Actual:
@@ -88,15 +87,18 @@ def indicator_actual(indicator: Indicator, *, figures: dict, manual: dict, rate)
     if indicator.source == Indicator.Source.MANUAL:
         value = manual.get(indicator.id)
         if value is None:
-            return Actual(False, note=_("No value entered for this month."))
+            return Actual(False, missing=IndicatorResult.Missing.NO_VALUE)
         return Actual(True, Decimal(value))
     # A rate from another module.
     if indicator.rate_key not in RATE_SOURCES:
-        return Actual(False, note=_("This rate is not available (no module provides it)."))
+        return Actual(False, missing=IndicatorResult.Missing.NO_SOURCE)
     numerator, denominator = rate(indicator)
     if not denominator:
         return Actual(
-            False, numerator=numerator, denominator=denominator, note=_("No cases this month.")
+            False,
+            numerator=numerator,
+            denominator=denominator,
+            missing=IndicatorResult.Missing.NO_CASES,
         )
     return Actual(True, q2(Decimal(numerator) * HUNDRED / denominator), numerator, denominator)
 
@@ -222,6 +224,7 @@ def calculate(
                 weight=indicator.weight,
                 records_url=records_url(indicator, start=start, end=end),
                 order=order,
+                missing=actual.missing,
             )
             if actual.available:
                 points, band = band_points(actual.value, indicator.monthly_target, indicator.bands)

@@ -116,5 +116,5 @@ def test_relief_is_decided_only_with_the_approval_permission(community, secretar
     assert (relief.status, relief.decided_by) == (Relief.Status.APPROVED, secretary)
     with pytest.raises(ValidationError, match="already been decided"):
         welfare_services.decide_relief(relief=relief, approve=False, note="x", user=secretary)
-    welfare_services.mark_relief_paid(relief=relief, paid_on=dt.date(2024, 6, 5))
+    welfare_services.mark_relief_paid(relief=relief, paid_on=dt.date(2024, 6, 10))
     assert relief.status == Relief.Status.PAID

@@ -200,7 +200,10 @@ def test_the_explanation_page_links_to_the_records(client, community, stars, sec
     harmony = client.get(
         reverse("governance:score-detail", args=["2024-05", "harmony"])
     ).content.decode()
-    assert "回访满意率" in harmony  # an unregistered rate is shown as not available
+    assert "回访满意率" in harmony  # an unregistered rate is shown as not available, and why
+    assert "未计量:没有模块根据记录计算这一比率。" in harmony
+    month = client.get(URL, {"month": "2024-05"}).content.decode()
+    assert "未计量:没有模块根据记录计算这一比率。" in month
 
 
 def test_the_secretary_reviews_on_the_explanation_page(
