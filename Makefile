@@ -26,7 +26,10 @@ install-test: $(VENV)/.installed-test
 run: install
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DEBUG=1 $(BIN)/python manage.py load_demo
-	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
+	# Pages open on the demo year's last day (PORTAL_TODAY, README "Settings"), read from the
+	# demo's spec; set PORTAL_TODAY yourself to choose another day.
+	DEBUG=1 PORTAL_TODAY=$${PORTAL_TODAY:-$$(DEBUG=1 $(BIN)/python manage.py load_demo --last-day)} \
+		$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: install-test
 	$(TEST_ENV) $(BIN)/pytest $(ARGS)

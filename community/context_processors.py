@@ -1,5 +1,6 @@
 from django.utils.functional import SimpleLazyObject
 
+from accounts.portal_date import demo_today
 from community.elder_mode import ELDER_COOKIE
 from community.queries import community_for_request
 
@@ -12,8 +13,10 @@ PAGE_CACHE_ATTRIBUTE = "_hx_page_cache"
 
 
 def portal(request):
-    """The header's community (queried only if a template uses it) and the elder-mode choice."""
+    """The header's community (queried only if a template uses it), the elder-mode choice and
+    the demo's day (PORTAL_TODAY, shown on staff pages while it is set)."""
     return {
+        "demo_today": demo_today(),
         "portal_community": SimpleLazyObject(lambda: community_for_request(request)),
         "elder_mode": request.COOKIES.get(ELDER_COOKIE) == "1",
         # A page rendered for governance.queries.caching.cached_page gets a placeholder token.

@@ -3,14 +3,18 @@
 - a full ID number (18 characters, or 15 legacy digits): exact match on its blind index;
 - a full mobile number: exact match on its blind index;
 - 4 digits: the phone's last 4 digits (a stored column);
-- anything else: the admin's ordinary search (names, addresses).
+- anything else: the admin's ordinary search (names, addresses). An address is searched as
+  the lists show it, compound + building + unit + door in one string (康乐小区1排2号,
+  星光花苑二期3号楼1单元101): any part of it, typed with or without spaces, finds the
+  household and its residents.
 """
 
 import re
 
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import CharField, F, Q, Value
+from django.db.models.functions import Coalesce, Concat
 
 from community.validators import normalize_id_number, normalize_mobile
 from privacy.crypto import blind_index
@@ -48,13 +52,41 @@ def protected_lookup(term: str) -> dict | None:
     return None if lookup is None or "phone_last4" in lookup else lookup
 
 
+# The search field an admin lists to search the displayed address (see displayed_address).
+ADDRESS_FIELD = "displayed_address"
+
+
+def displayed_address(household_path: str = "") -> Concat:
+    """A household's address as str(household) shows it, in SQL: compound name, building
+    number, unit number (if any) and door number, with nothing between them.
+
+    household_path: the lookup from the searched model to its household ("household__" for
+    residents; "" for households)."""
+    p = household_path
+    return Concat(
+        F(f"{p}building__compound__name"),
+        F(f"{p}building__number"),
+        Coalesce(F(f"{p}unit__number"), Value("")),
+        F(f"{p}door_number"),
+        output_field=CharField(),
+    )
+
+
+def _with_address(model_admin, request, queryset, search_term, household_path: str):
+    """The admin's ordinary search, where ADDRESS_FIELD (in the admin's search_fields) matches
+    any part of the displayed address. Spaces typed inside an address split it into words
+    that must each match, as in every admin search."""
+    queryset = queryset.annotate(**{ADDRESS_FIELD: displayed_address(household_path)})
+    return admin.ModelAdmin.get_search_results(model_admin, request, queryset, search_term)
+
+
 def search_residents(model_admin, request, queryset, search_term):
     lookup = _protected_filter(
         search_term, id_field="id_number_hash", phone_field="phone_hash", last4_field="phone_last4"
     )
     if lookup is not None:
         return queryset.filter(**lookup), False
-    return admin.ModelAdmin.get_search_results(model_admin, request, queryset, search_term)
+    return _with_address(model_admin, request, queryset, search_term, "household__")
 
 
 def search_households(model_admin, request, queryset, search_term):
@@ -64,7 +96,7 @@ def search_households(model_admin, request, queryset, search_term):
         return queryset.filter(
             Q(contact_phone_last4=term) | Q(door_number=term) | Q(building__number=term)
         ), False
-    return admin.ModelAdmin.get_search_results(model_admin, request, queryset, search_term)
+    return _with_address(model_admin, request, queryset, search_term, "")
 
 
 def mask_search_term(term: str) -> str:

@@ -6,13 +6,13 @@ from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import scoped
+from accounts.portal_date import view_today
 from community.elder_mode import ELDER_COOKIE, ELDER_COOKIE_AGE
 from community.forms import FindResidentForm, RevealForm
 from community.models import Grid, Resident
@@ -91,7 +91,7 @@ def due_visits(request, *, model_admin):
     grid = None
     if request.GET.get("grid"):
         grid = get_object_or_404(grids, pk=request.GET["grid"])
-    today = timezone.localdate()
+    today = view_today()
     households = due_visit_list(request.user, today=today, grid=grid)
     page = Paginator(households, 50).get_page(request.GET.get("page"))
     page.object_list = with_tagged_residents(page.object_list, today=today)

@@ -1,7 +1,7 @@
 """Settings for the 红星社区 portal, read from the environment (see README.md)."""
 
 import os
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -59,7 +59,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG e
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "config.apps.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -203,6 +203,23 @@ LOGIN_URL = "admin:login"
 
 # Which community the public site shows when one installation serves several.
 PORTAL_COMMUNITY_SLUG = os.environ.get("PORTAL_COMMUNITY_SLUG", "hongxing")
+
+
+def env_date(name: str) -> date | None:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be an ISO date (YYYY-MM-DD).") from None
+
+
+# The date staff pages open on (the dashboard's month, "due/overdue as of" on the visit and
+# request lists) instead of the real today: `make run` sets the demo's last day, so the demo
+# year's records are where a newcomer lands. Only a default for what pages show; every
+# timestamp written to a record stays the real time (accounts/portal_date.py).
+PORTAL_TODAY = env_date("PORTAL_TODAY")
 
 # Production mode is DEBUG off: HTTPS redirect, HSTS and secure cookies, each switchable.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)

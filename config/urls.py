@@ -4,18 +4,14 @@ from django.conf import settings
 from django.contrib import admin
 from django.http import HttpResponsePermanentRedirect
 from django.urls import include, path, re_path
-from django.utils.translation import gettext_lazy as _
 from django.views.static import serve
 
 from accounts import two_factor
 from community import views as community_views
 from governance.views import public as public_views
 
-admin.site.site_header = _("Hongxing Community “Six-Star” Party Branch Administration")
-admin.site.site_title = _("Hongxing Community administration")
-admin.site.index_title = _("Back office")
-
 handler500 = "config.errors.server_error"
+handler403 = "config.errors.permission_denied"
 
 # The audit trail, the access log and staff profiles moved from the community app to the kernel
 # apps (docs/architecture.md); their old back-office addresses still arrive.

@@ -31,6 +31,7 @@ urlpatterns: list = [
     ),
     # The secretary's dashboard.
     path("dashboard/", dashboard_views.month_view, name="dashboard"),
+    path("dashboard/weeks/", dashboard_views.current_week, name="star-week-current"),
     path(
         "dashboard/weeks/<slug:star_code>/<int:year>/<int:week>/",
         dashboard_views.star_week,

@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.admin_base import CommunityScopedAdmin
 from accounts.admin_steps import Step, StepsMixin
@@ -48,7 +49,7 @@ class PartyMemberAdmin(CommunityFilterMixin, NoFullNumberSearchMixin, CommunityS
             super().get_queryset(request).defer("phone", "resident__id_number", "resident__phone")
         )
 
-    @admin.display(description=_("name"), ordering="name")
+    @admin.display(description=pgettext_lazy("person", "name"), ordering="name")
     def display_name(self, obj):
         return obj.display_name
 

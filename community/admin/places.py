@@ -40,7 +40,7 @@ class GridAdmin(CommunityScopedAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(building_total=Count("buildings"))
 
-    @admin.display(description=_("buildings"), ordering="building_total")
+    @admin.display(description=_("number of buildings"), ordering="building_total")
     def building_count(self, obj):
         return obj.building_total
 
@@ -54,7 +54,7 @@ class CompoundAdmin(CommunityScopedAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(building_total=Count("buildings"))
 
-    @admin.display(description=_("buildings"), ordering="building_total")
+    @admin.display(description=_("number of buildings"), ordering="building_total")
     def building_count(self, obj):
         return obj.building_total
 

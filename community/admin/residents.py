@@ -19,7 +19,12 @@ from community.admin.visits import HouseholdVisitInline, ResidentVisitInline
 from community.forms import HouseholdForm, ReasonExportForm, ResidentForm, ResidentInlineFormSet
 from community.models import CareTag, Household, Resident, ResidentTag
 from community.resources import LedgerXLSX, ResidentResource, error_lines, imported_ids
-from community.search import mask_search_term, search_households, search_residents
+from community.search import (
+    ADDRESS_FIELD,
+    mask_search_term,
+    search_households,
+    search_residents,
+)
 from community.search_privacy import NoFullNumberInUrlMixin
 from community.uploads import SpreadsheetRefused
 from privacy.models import AccessLog
@@ -100,8 +105,11 @@ class HouseholdAdmin(CommunityFilterMixin, NoFullNumberInUrlMixin, CommunityScop
         "is_low_income",
         "is_zero_employment",
     ]
-    search_fields = ["door_number", "building__number", "building__compound__name", "head__name"]
-    search_help_text = _("Address, head's name, or the contact phone's last 4 digits.")
+    search_fields = [ADDRESS_FIELD, "head__name"]
+    search_help_text = _(
+        "The address as shown (e.g. 康乐小区1排2号), the head's name, or the contact phone's "
+        "last 4 digits."
+    )
     ordering = ["building__compound__name", "building__number", "unit__number", "door_number"]
     autocomplete_fields = ["building", "unit", "head"]
     fields = [
@@ -166,9 +174,10 @@ class ResidentAdmin(
         "residency_type",
     ]
     list_display_links = ["name"]
-    search_fields = ["name"]
+    search_fields = ["name", ADDRESS_FIELD]
     search_help_text = _(
-        "A name, the phone's last 4 digits, a full mobile number or a full ID number."
+        "A name, the household's address as shown (e.g. 康乐小区1排2号), the phone's last 4 "
+        "digits, a full mobile number or a full ID number."
     )
     autocomplete_fields = ["household"]
     list_per_page = 50

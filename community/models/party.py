@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from community.models.places import Community, Grid
 from community.models.residents import Resident
@@ -41,7 +42,10 @@ class PartyMember(models.Model):
         verbose_name=_("resident"),
     )
     name = models.CharField(
-        _("name"), max_length=50, blank=True, help_text=_("For a member who is not a resident.")
+        pgettext_lazy("person", "name"),
+        max_length=50,
+        blank=True,
+        help_text=_("For a member who is not a resident."),
     )
     phone = EncryptedTextField(_("phone"), blank=True, editable=False)
     phone_masked = models.CharField(_("phone"), max_length=20, blank=True, editable=False)
@@ -117,7 +121,9 @@ class VolunteerService(models.Model):
     )
     activity = models.CharField(_("activity"), max_length=200)
     served_on = models.DateField(_("served on"), default=timezone.localdate)
-    hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=1)
+    hours = models.DecimalField(
+        pgettext_lazy("volunteer service", "hours"), max_digits=5, decimal_places=1
+    )
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

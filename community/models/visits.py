@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from community.models.places import Community
 from community.models.residents import Household, Resident
@@ -56,7 +57,7 @@ class Visit(models.Model):
     purpose = models.CharField(
         _("purpose"), max_length=12, choices=Purpose.choices, default=Purpose.CARE
     )
-    findings = models.TextField(_("findings"), blank=True)
+    findings = models.TextField(pgettext_lazy("home visit", "findings"), blank=True)
     follow_up_needed = models.BooleanField(_("follow-up needed"), default=False)
     follow_up_note = models.TextField(_("follow-up"), blank=True)
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)

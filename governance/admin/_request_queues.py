@@ -3,10 +3,10 @@ up; by grid, by star) and the counts shown on the queue links."""
 
 from django.contrib import admin
 from django.db.models import Count, Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.access import scoped
+from accounts.portal_date import view_now
 from governance.models import StarMember
 from governance.models.requests import ServiceRequest
 
@@ -44,7 +44,7 @@ class QueueFilter(admin.SimpleListFilter):
         if value == "mine":
             return queryset.filter(mine_q(request.user))
         if value == "overdue":
-            return queryset.overdue()
+            return queryset.overdue(view_now())
         if value == "open":
             return queryset.open()
         if value == "to_follow_up":
@@ -62,7 +62,7 @@ class ScopedRelatedFilter(admin.RelatedFieldListFilter):
 
 def queue_counts(user) -> dict[str, int]:
     """How many requests are new, the user's and overdue, in the user's scope."""
-    now = timezone.now()
+    now = view_now()
     # All three counts are of open requests: only those rows are read (at division scale a
     # third of 100,000).
     base = scoped(ServiceRequest.objects.open(), user)

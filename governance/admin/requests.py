@@ -18,7 +18,6 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -26,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.access import home_community
 from accounts.admin_base import CommunityScopedAdmin
 from accounts.paginator import EstimatedCountPaginator
+from accounts.portal_date import view_now, view_today
 from community.models import Grid
 from community.queries import public_community
 from community.search_privacy import FindByPhoneForm, NoFullNumberInUrlMixin
@@ -180,7 +180,7 @@ class ServiceRequestAdmin(RequestActionsMixin, NoFullNumberInUrlMixin, Community
 
     @admin.display(description=_("deadline"))
     def deadline(self, obj):
-        if obj.is_overdue:
+        if obj.is_open and obj.due_at is not None and obj.due_at < view_now():
             return format_html('<strong class="hx-overdue">{}</strong>', gettext("Overdue"))
         if obj.resolved_at and obj.resolved_at > obj.due_at:
             return gettext("Resolved late")
@@ -301,7 +301,7 @@ class ServiceRequestAdmin(RequestActionsMixin, NoFullNumberInUrlMixin, Community
         if not self.has_view_permission(request):
             raise PermissionDenied
         community = _office_community(request.user)
-        today = timezone.localdate()
+        today = view_today()
         try:
             year = int(request.GET.get("year") or today.year)
             month = int(request.GET["month"]) if request.GET.get("month") else None

@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.access import home_community, is_secretary
 from accounts.admin_base import CommunityScopedAdmin, ReadOnlyAdmin
@@ -176,4 +177,4 @@ class QuarterlyAssessmentAdmin(ReadOnlyAdmin):
         url = reverse(
             "governance:dashboard-quarter", kwargs={"year": obj.year, "quarter": obj.quarter}
         )
-        return format_html('<a href="{}">{}</a>', url, _("Open"))
+        return format_html('<a href="{}">{}</a>', url, pgettext_lazy("link", "Open"))

@@ -8,7 +8,6 @@ a locked month needs the secretary and a reason (logged; the score is marked sta
 import datetime
 
 from django.contrib import admin, messages
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -16,6 +15,7 @@ from django.utils.translation import ngettext
 from accounts.access import home_community, scoped, staff_of
 from accounts.admin_base import CommunityScopedAdmin, ScopedInlineMixin
 from accounts.paginator import EstimatedCountPaginator
+from accounts.portal_date import view_today
 from governance.forms.work import (
     WeeklyTaskForm,
     WorkLogAttachmentForm,
@@ -228,7 +228,7 @@ class OverdueFilter(admin.SimpleListFilter):
         return [("yes", _("Overdue")), ("no", _("On time"))]
 
     def queryset(self, request, queryset):
-        today = timezone.localdate()
+        today = view_today()
         overdue = WeeklyTask.objects.overdue(today).values("id")
         if self.value() == "yes":
             return queryset.filter(id__in=overdue)
@@ -281,7 +281,7 @@ class WeeklyTaskAdmin(ServiceSavedAdmin):
 
     @admin.display(description=_("overdue"), boolean=True)
     def overdue_flag(self, obj):
-        return obj.is_overdue(timezone.localdate())
+        return obj.is_overdue(view_today())
 
     @admin.display(description=_("week view"))
     def week_link(self, obj):

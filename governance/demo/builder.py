@@ -11,6 +11,7 @@ the scoring engine compute, review, lock and assess 2024. A later load finds the
 only makes sure the demo logins exist and work.
 """
 
+import datetime as dt
 import tomllib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -59,6 +60,13 @@ def read_spec(spec_path: Path = DEMO_SPEC) -> dict:
         if path.exists():
             spec[name] = tomllib.loads(path.read_text(encoding="utf-8"))
     return spec
+
+
+def demo_last_day(spec: dict | None = None) -> dt.date:
+    """The last day of the demo's year (fixtures/demo/2024.toml `year`): the day `make run`
+    sets as PORTAL_TODAY, so pages open on the demo's records (accounts/portal_date.py)."""
+    spec = read_spec() if spec is None else spec
+    return dt.date(spec.get("2024", {}).get("year", 2024), 12, 31)
 
 
 @contextmanager

@@ -8,6 +8,7 @@ The rules live in governance/services/council.py.
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from governance.models.objections import PublicObjection
 from privacy.auditing_queryset import AuditedManager, AuditedQuerySet
@@ -94,7 +95,7 @@ class CouncilMeeting(models.Model):
     council = models.ForeignKey(
         Council, on_delete=models.CASCADE, related_name="meetings", verbose_name=_("council")
     )
-    held_on = models.DateField(_("held on"))
+    held_on = models.DateField(pgettext_lazy("meeting", "held on"))
     place = models.CharField(_("place"), max_length=200, blank=True)
     agenda = models.TextField(_("agenda"), blank=True)
     minutes = models.TextField(_("minutes"), blank=True)
@@ -231,7 +232,7 @@ class MotionOption(models.Model):
     unit_price = models.DecimalField(
         _("unit price (yuan)"), max_digits=12, decimal_places=2, null=True, blank=True
     )
-    unit = models.CharField(_("unit"), max_length=20, blank=True)
+    unit = models.CharField(pgettext_lazy("unit of measure", "unit"), max_length=20, blank=True)
 
     objects = AuditedManager()
 

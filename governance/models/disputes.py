@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from governance.models.base import CommunityQuerySet
 from privacy.auditing_queryset import AuditedManager
@@ -36,7 +37,7 @@ class Dispute(models.Model):
         YELLOW = "yellow", _("Yellow (low)")
 
     class Status(models.TextChoices):
-        FOUND = "found", _("Found")
+        FOUND = "found", pgettext_lazy("dispute status", "Found")
         MEDIATING = "mediating", _("In mediation")
         CLOSED = "closed", _("Closed")
 
@@ -143,7 +144,10 @@ class DisputeParty(models.Model):
         verbose_name=_("resident"),
     )
     name = models.CharField(
-        _("name"), max_length=100, blank=True, help_text=_("For a party who is not a resident.")
+        pgettext_lazy("person", "name"),
+        max_length=100,
+        blank=True,
+        help_text=_("For a party who is not a resident."),
     )
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.APPLICANT)
 
@@ -234,7 +238,7 @@ class LegalConsultation(models.Model):
         related_name="+",
         verbose_name=_("resident"),
     )
-    name = models.CharField(_("name"), max_length=100, blank=True)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=100, blank=True)
     question = models.TextField(_("question"))
     advice = models.TextField(_("advice given"), blank=True)
     adviser = models.CharField(

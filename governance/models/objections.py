@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from privacy.auditing_queryset import AuditedManager
 from privacy.crypto import EncryptedTextField
@@ -12,7 +13,7 @@ class PublicObjection(models.Model):
     Concrete subclasses add the object objected to and their own Status choices.
     """
 
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     phone = EncryptedTextField(_("phone"), blank=True)
     text = models.TextField(_("objection"))
     submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True)

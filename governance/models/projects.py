@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from governance.models.base import CommunityQuerySet
 from privacy.auditing_queryset import AuditedManager
@@ -43,7 +44,7 @@ class Project(models.Model):
         verbose_name=_("community"),
     )
     name = models.CharField(_("name"), max_length=200)
-    summary = models.TextField(_("summary"), blank=True)
+    summary = models.TextField(pgettext_lazy("project", "summary"), blank=True)
     compound = models.ForeignKey(
         "community.Compound",
         on_delete=models.PROTECT,

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from governance.models.base import CommunityQuerySet
 from privacy.auditing_queryset import AuditedManager
@@ -53,7 +54,7 @@ class Pairing(models.Model):
         related_name="pairings_helped",
         verbose_name=_("household helped"),
     )
-    started_on = models.DateField(_("started on"))
+    started_on = models.DateField(pgettext_lazy("pairing", "started on"))
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
     goals = models.TextField(_("what the pairing helps with"), blank=True)
 

@@ -14,11 +14,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.access import community_ids, home_community
+from accounts.portal_date import view_today
 from community.models import Community
 from governance.forms.scoring import QuarterRemarksForm, ReasonForm, ReviewForm, parse_month
 from governance.models import MonthlyScore, QuarterlyAssessment, Star
@@ -56,7 +56,7 @@ def dashboard_view(permission: str = "governance.view_monthlyscore"):
             if not (user.is_authenticated and user.is_active and user.is_staff):
                 return redirect_to_login(request.get_full_path(), reverse("admin:login"))
             if not user.has_perm(permission):
-                raise PermissionDenied
+                raise PermissionDenied(permission)  # the 403 page names what is missing
             request.community = _community_for(request)
             if request.community is None:
                 raise Http404(_("No community."))
@@ -89,7 +89,7 @@ def _permissions(user) -> dict:
 
 @dashboard_view()
 def month_view(request):
-    today = timezone.localdate()
+    today = view_today()
     month = parse_month(request.GET.get("month")) or today.replace(day=1)
     data = month_dashboard(community=request.community, month=month, today=today)
     quarter = (month.month - 1) // 3 + 1
@@ -161,7 +161,7 @@ def reopen(request, month):
 @dashboard_view()
 def export(request, month):
     month = _month_or_404(month)
-    data = month_dashboard(community=request.community, month=month, today=timezone.localdate())
+    data = month_dashboard(community=request.community, month=month, today=view_today())
     content = month_workbook(community=request.community, data=data)
     response = HttpResponse(
         content,
@@ -213,7 +213,7 @@ def score_detail(request, month, star_code):
                 )
                 return redirect(score.get_absolute_url())
     elif request.method == "POST":
-        raise PermissionDenied
+        raise PermissionDenied("governance.review_monthlyscore")
     return render(
         request,
         "governance/dashboard/score_detail.html",
@@ -239,7 +239,7 @@ def star_week(request, star_code, year, week):
     except ValueError:
         raise Http404 from None
     star = _star_or_404(request, star_code)
-    today = timezone.localdate()
+    today = view_today()
     tasks = week_tasks(community=request.community, star=star, week=start)
     for task in tasks:
         task.overdue_now = task.is_overdue(today)
@@ -264,6 +264,18 @@ def star_week(request, star_code, year, week):
     )
 
 
+@dashboard_view("governance.view_weeklytask")
+def current_week(request):
+    """The weekly dispatch of this week (the demo's week when PORTAL_TODAY is set), for the
+    user's own star, else the community's first star."""
+    stars = Star.objects.for_community(request.community).order_by("order", "id")
+    star = stars.filter(members__user=request.user).first() or stars.first()
+    if star is None:
+        raise Http404
+    year, week, _weekday = view_today().isocalendar()
+    return redirect("governance:star-week", star_code=star.code, year=year, week=week)
+
+
 @dashboard_view()
 def quarter_view(request, year, quarter):
     if not 1 <= quarter <= 4 or not 2000 <= year <= 2100:
@@ -283,7 +295,7 @@ def quarter_view(request, year, quarter):
     )
     if request.method == "POST":
         if not can_assess:
-            raise PermissionDenied
+            raise PermissionDenied("governance.assess_quarterlyassessment")
         if form.is_valid():
             try:
                 scoring.assess_quarter(

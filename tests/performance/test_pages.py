@@ -51,6 +51,7 @@ NOT_LISTS = {
     "governance:motion-objection",
     "governance:nomination-objection",
     "governance:star-week",
+    "governance:star-week-current",
     "governance:dashboard-quarter",
     "governance:dashboard-recalculate",
     "governance:dashboard-lock",

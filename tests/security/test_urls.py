@@ -36,6 +36,7 @@ STAFF = {
     "two-factor",
     "governance:dashboard",
     "governance:star-week",
+    "governance:star-week-current",
     "governance:dashboard-quarter",
     "governance:dashboard-export",
     "governance:score-detail",

@@ -3,7 +3,7 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from governance.demo.builder import load_demo
+from governance.demo.builder import demo_last_day, load_demo
 
 
 class Command(BaseCommand):
@@ -15,8 +15,16 @@ class Command(BaseCommand):
             action="store_true",
             help="Load the demo even with DEBUG off (demo accounts have published passwords).",
         )
+        parser.add_argument(
+            "--last-day",
+            action="store_true",
+            help="Only print the demo year's last day (ISO), the PORTAL_TODAY `make run` sets.",
+        )
 
-    def handle(self, *args, allow_production=False, **options):
+    def handle(self, *args, allow_production=False, last_day=False, **options):
+        if last_day:
+            self.stdout.write(demo_last_day().isoformat())
+            return
         if not settings.DEBUG and not allow_production:
             raise CommandError(
                 "The demo has published passwords: run it with DEBUG=1 or --allow-production."
@@ -33,4 +41,5 @@ class Command(BaseCommand):
         for login in result.logins:
             if login.printed:
                 self.stdout.write(f"  {login.role}: {login.username} / {login.password}")
-        self.stdout.write("Annual summary: http://127.0.0.1:8000/dashboard/annual/2024/")
+        year = demo_last_day().year
+        self.stdout.write(f"Annual summary: http://127.0.0.1:8000/dashboard/annual/{year}/")
