@@ -89,3 +89,14 @@ def test_the_quarter_link_says_open_not_pending(client, community, secretary):
     client.force_login(secretary)
     html = client.get("/admin/governance/quarterlyassessment/").content.decode()
     assert ">打开</a>" in html and ">待处理</a>" not in html
+
+
+
+def test_every_app_has_its_chinese_name():
+    from django.apps import apps
+
+    with translation.override("zh-hans"):
+        names = {c.label: str(c.verbose_name) for c in apps.get_app_configs()}
+    assert names["privacy"] == "个人信息保护"
+    ours = ("privacy", "accounts", "community", "governance")
+    assert not [label for label in ours if names[label].isascii()]

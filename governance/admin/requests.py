@@ -47,11 +47,19 @@ from governance.services.requests import phone_index
 
 class RequestEventInline(admin.TabularInline):
     model = RequestEvent
-    fields = ["at", "kind", "actor", "from_status", "to_status", "note", "public_note"]
+    fields = ["at", "kind", "actor", "from_label", "to_label", "note", "public_note"]
     readonly_fields = fields
     extra = 0
     can_delete = False
     ordering = ["at", "id"]
+
+    @admin.display(description=_("from"))
+    def from_label(self, obj):
+        return RequestEvent.status_label(obj.from_status)
+
+    @admin.display(description=_("to"))
+    def to_label(self, obj):
+        return RequestEvent.status_label(obj.to_status)
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("actor")

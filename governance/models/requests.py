@@ -398,7 +398,14 @@ class RequestEvent(models.Model):
         indexes = [models.Index(fields=["request", "at"], name="requestevent_request_at_idx")]
 
     def __str__(self) -> str:
-        return f"{self.request_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.get_kind_display()} {timezone.localtime(self.at):%Y-%m-%d %H:%M}"
+
+    @staticmethod
+    def status_label(value: str) -> str:
+        """A status as people read it (the stored value when it is no longer a status)."""
+        if value in ServiceRequest.Status.values:
+            return ServiceRequest.Status(value).label
+        return value
 
 
 class RequestPhoto(models.Model):

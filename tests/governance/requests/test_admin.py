@@ -240,3 +240,17 @@ def test_mine_includes_requests_given_to_my_star(
     response = client.get(LIST + "?queue=mine")
     assert list(response.context["cl"].result_list) == [to_star]
     assert response.context["queue_counts"]["mine"] == 1
+
+
+def test_the_request_history_reads_in_chinese(client, office, make_request):
+    """The history's steps and statuses by their Chinese names, never the stored codes."""
+    sr = make_request()
+    accept_request(service_request=sr, actor=office)
+    client.force_login(office)
+    html = client.get(
+        f"/admin/governance/servicerequest/{sr.pk}/change/", HTTP_ACCEPT_LANGUAGE="zh-hans"
+    ).content.decode()
+    history = html[html.index('id="events-group"') :]
+    assert "已受理" in history
+    for code in (">submitted<", ">accepted<", " submitted ", " accepted "):
+        assert code not in history
