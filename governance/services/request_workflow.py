@@ -308,7 +308,7 @@ def extend_request(
     if sr.extended_at is not None:
         raise not_possible(sr, "extend")
     now = now or timezone.now()
-    new_due = deadlines.extend_by_working_days(sr.due_at, working_days)
+    new_due, provisional = deadlines.extend_deadline(sr.due_at, working_days)
     public = gettext("Expected completion moved to %(date)s.") % {
         "date": timezone.localtime(new_due).strftime("%Y-%m-%d %H:%M")
     }
@@ -320,5 +320,9 @@ def extend_request(
         now=now,
         note=reason,
         public_note=public,
-        fields={"due_at": new_due, "extended_at": now},
+        fields={
+            "due_at": new_due,
+            "due_provisional": provisional or sr.due_provisional,
+            "extended_at": now,
+        },
     )
