@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -194,7 +194,3 @@ def years_without_schedule(*, today: dt.date | None = None) -> list[int]:
     wanted = [today.year] + ([today.year + 1] if today.month >= 11 else [])
     scheduled = deadlines.scheduled_years(wanted)
     return [year for year in wanted if year not in scheduled]
-
-
-def open_provisional_count() -> int:
-    return ServiceRequest.objects.open().filter(Q(due_provisional=True)).count()
