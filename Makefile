@@ -25,6 +25,7 @@ install-test: $(VENV)/.installed-test
 
 run: install
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
+	DEBUG=1 $(BIN)/python manage.py load_holidays
 	DEBUG=1 $(BIN)/python manage.py load_demo
 	# Pages open on the demo year's last day (PORTAL_TODAY, README "Settings"), read from the
 	# demo's spec; set PORTAL_TODAY yourself to choose another day.

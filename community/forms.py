@@ -25,6 +25,7 @@ from community.validators import (
     gender_from_id,
     normalize_id_number,
     normalize_mobile,
+    normalize_phone,
 )
 
 KEEP_HELP = _("Stored: %(masked)s. Leave empty to keep it.")
@@ -46,7 +47,8 @@ class ResidentForm(forms.ModelForm):
     phone_entry = forms.CharField(
         label=_("phone"),
         required=False,
-        max_length=20,
+        max_length=30,
+        help_text=_("A mobile number, or a landline number with its area code (0991-2345678)."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "tel"}),
     )
 
@@ -82,8 +84,9 @@ class ResidentForm(forms.ModelForm):
         return normalize_id_number(value) if value.strip() else ""
 
     def clean_phone_entry(self):
+        # A resident without a mobile may give a landline with its area code.
         value = self.cleaned_data.get("phone_entry", "")
-        return normalize_mobile(value) if value.strip() else ""
+        return normalize_phone(value) if value.strip() else ""
 
     def clean(self):
         cleaned = super().clean()
@@ -155,7 +158,8 @@ class HouseholdForm(forms.ModelForm):
     contact_phone_entry = forms.CharField(
         label=_("contact phone"),
         required=False,
-        max_length=20,
+        max_length=30,
+        help_text=_("A mobile number, or a landline number with its area code (0991-2345678)."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "tel"}),
     )
 
@@ -169,8 +173,9 @@ class HouseholdForm(forms.ModelForm):
             _keep_help(self.fields["contact_phone_entry"], self.instance.contact_phone_masked)
 
     def clean_contact_phone_entry(self):
+        # A household without a mobile may give a landline with its area code.
         value = self.cleaned_data.get("contact_phone_entry", "")
-        return normalize_mobile(value) if value.strip() else ""
+        return normalize_phone(value) if value.strip() else ""
 
     def clean(self):
         cleaned = super().clean()

@@ -1,7 +1,7 @@
 """Back-office search over protected fields without decrypting anything.
 
 - a full ID number (18 characters, or 15 legacy digits): exact match on its blind index;
-- a full mobile number: exact match on its blind index;
+- a full mobile number, or a landline with its area code: exact match on its blind index;
 - 4 digits: the phone's last 4 digits (a stored column);
 - anything else: the admin's ordinary search (names, addresses). An address is searched as
   the lists show it, compound + building + unit + door in one string (康乐小区1排2号,
@@ -16,26 +16,27 @@ from django.core.exceptions import ValidationError
 from django.db.models import CharField, F, Q, Value
 from django.db.models.functions import Coalesce, Concat
 
-from community.validators import normalize_id_number, normalize_mobile
+from community.validators import fold_width, normalize_id_number, normalize_phone
 from privacy.crypto import blind_index
 from privacy.masks import mask_id_number, mask_phone
 
 _LAST4 = re.compile(r"^\d{4}$")
 _ID_LIKE = re.compile(r"^(\d{17}[\dXx]|\d{15})$")
 _MOBILE_LIKE = re.compile(r"^(\+86|0086)?1\d{10}$")
+_LANDLINE_LIKE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
 
 
 def _protected_filter(term: str, *, id_field: str | None, phone_field: str, last4_field: str):
-    term = term.strip().replace(" ", "")
+    term = fold_width(term).replace(" ", "")  # full-width digits typed with a Chinese IME
     if id_field and _ID_LIKE.match(term):
         try:
             value = normalize_id_number(term)
         except ValidationError:
             return {id_field: "-"}  # a malformed number matches nobody
         return {id_field: blind_index(value, purpose="id_number")}
-    if _MOBILE_LIKE.match(term) and phone_field:
+    if (_MOBILE_LIKE.match(term) or _LANDLINE_LIKE.match(term)) and phone_field:
         try:
-            value = normalize_mobile(term)
+            value = normalize_phone(term)
         except ValidationError:
             return {phone_field: "-"}
         return {phone_field: blind_index(value, purpose="phone")}
@@ -101,7 +102,7 @@ def search_households(model_admin, request, queryset, search_term):
 
 def mask_search_term(term: str) -> str:
     """The search box shows a searched ID number or mobile number masked."""
-    compact = term.strip().replace(" ", "")
+    compact = fold_width(term).replace(" ", "")
     if _ID_LIKE.match(compact):
         return mask_id_number(compact.upper())
     if _MOBILE_LIKE.match(compact):

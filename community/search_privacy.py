@@ -28,7 +28,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 
-from community.validators import normalize_mobile
+from community.validators import normalize_phone
 
 _SEPARATORS = re.compile(r"[\s\-–—]")  # spaces and dashes people type inside numbers
 # Not preceded by a digit (or preceded by +86/0086) and not followed by one.
@@ -106,7 +106,7 @@ class FindByPhoneForm(forms.Form):
 
     def clean_term(self):
         try:
-            return normalize_mobile(compact(self.cleaned_data["term"]))
+            return normalize_phone(compact(self.cleaned_data["term"]))
         except ValidationError:
             raise ValidationError(
                 _("Enter a full mobile number: 11 digits starting with 13 to 19."),

@@ -76,3 +76,4 @@ class GovernanceConfig(AppConfig):
         )
 
         caching.connect()
+        from governance import checks  # noqa: F401  (the holiday schedule's system check)

@@ -139,15 +139,17 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory, reference_rows):
 @pytest.fixture(scope="session", autouse=True)
 def reference_rows(django_db_setup, django_db_blocker):
     """The rows the data migrations made (role groups with their permissions, request
-    categories), serialized before any transactional test can flush them away."""
+    categories, the holiday schedule), serialized before any transactional test can flush them
+    away."""
     from django.core import serializers
 
-    from governance.models import RequestCategory
+    from governance.models import CalendarDay, RequestCategory
 
     with django_db_blocker.unblock():
         groups = serializers.serialize("json", Group.objects.all(), use_natural_foreign_keys=True)
         categories = serializers.serialize("json", RequestCategory.objects.all())
-    return groups, categories
+        calendar = serializers.serialize("json", CalendarDay.objects.all())
+    return groups, categories, calendar
 
 
 @pytest.fixture(autouse=True)
@@ -165,10 +167,12 @@ def _restore_reference_rows(request, reference_rows):
 def _put_back_reference_rows(reference_rows):
     from django.core import serializers
 
-    from governance.models import RequestCategory
+    from governance.models import CalendarDay, RequestCategory
 
-    for data, model in zip(reference_rows, (Group, RequestCategory), strict=True):
-        if not model.objects.exists():
+    for data, model in zip(reference_rows, (Group, RequestCategory, CalendarDay), strict=True):
+        if model is CalendarDay and not model.objects.exists():  # ~800 plain rows
+            model.objects.bulk_create(o.object for o in serializers.deserialize("json", data))
+        elif not model.objects.exists():
             for obj in serializers.deserialize("json", data, handle_forward_references=True):
                 obj.save()
 

@@ -1,6 +1,6 @@
 """The back office for residents' requests: the changelist with its queues, the read-only
-change page, filing a request for a resident, the lookup by phone, the figures, the categories
-and the working-day calendar.
+change page, filing a request for a resident, the lookup by phone, the figures and the
+categories (the working-day calendar: governance.admin.calendar).
 
 The change page is read-only: every change goes through a workflow page
 (governance.admin._request_actions) calling a step of governance.services.request_workflow,
@@ -34,7 +34,6 @@ from governance.admin._request_queues import QueueFilter, ScopedRelatedFilter, q
 from governance.forms.requests import StaffRequestForm
 from governance.models import Star
 from governance.models.requests import (
-    CalendarDay,
     RequestCategory,
     RequestEvent,
     RequestPhoto,
@@ -42,6 +41,7 @@ from governance.models.requests import (
 )
 from governance.periods import period_bounds
 from governance.queries import metrics
+from governance.services.calendar import years_without_schedule
 from governance.services.requests import phone_index
 
 
@@ -164,6 +164,7 @@ class ServiceRequestAdmin(RequestActionsMixin, NoFullNumberInUrlMixin, Community
         "channel",
         "submitted_at",
         "due_at",
+        "due_provisional",
         "original_due_at",
         "extended_at",
         "resolution_note",
@@ -188,6 +189,12 @@ class ServiceRequestAdmin(RequestActionsMixin, NoFullNumberInUrlMixin, Community
 
     @admin.display(description=_("deadline"))
     def deadline(self, obj):
+        if obj.is_open and obj.due_provisional:
+            return format_html(
+                '<span class="hx-provisional" title="{}">{}</span>',
+                gettext("Counted without the holiday schedule of a year not yet published."),
+                gettext("Provisional"),
+            )
         if obj.is_open and obj.due_at is not None and obj.due_at < view_now():
             return format_html('<strong class="hx-overdue">{}</strong>', gettext("Overdue"))
         if obj.resolved_at and obj.resolved_at > obj.due_at:
@@ -358,6 +365,8 @@ class ServiceRequestAdmin(RequestActionsMixin, NoFullNumberInUrlMixin, Community
         extra_context = {
             **(extra_context or {}),
             "queue_counts": queue_counts(request.user),
+            # The banner: a year deadlines need has no published holiday schedule.
+            "years_without_schedule": years_without_schedule(),
         }
         return super().changelist_view(request, extra_context)
 
@@ -382,11 +391,3 @@ class RequestCategoryAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         # Requests keep their category: retire a category by unticking “offered on the form”.
         return False
-
-
-@admin.register(CalendarDay)
-class CalendarDayAdmin(admin.ModelAdmin):
-    list_display = ["date", "kind", "name"]
-    list_filter = ["kind"]
-    search_fields = ["name"]
-    date_hierarchy = "date"

@@ -15,7 +15,7 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from community.models import Community, Grid, GridMember
-from community.validators import id_number_check_character
+from community.validators import id_number_check_character, is_allocated_mobile
 
 # People named in the 2024 news report on 红星社区: the demo never uses their names.
 REAL_PEOPLE = {"张学福", "海金花", "高红伟", "史花花", "商凯旋", "李青松"}
@@ -129,6 +129,8 @@ class Demo:
     def mobile(self) -> str:
         while True:
             number = f"1{self.rng.choice('3456789')}{self.rng.randrange(10**9):09d}"
+            if not is_allocated_mobile(number):
+                number = "138" + number[3:]  # an allocated range; the draws stay the same
             if number not in self.used_phones:
                 self.used_phones.add(number)
                 return number

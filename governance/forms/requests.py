@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.access import community_staff
 from community.models import Building, Compound, Grid, Unit
-from community.validators import normalize_mobile
+from community.validators import fold_width, normalize_mobile
 from governance.models import ServiceRequest, Star
 from governance.models.requests import RequestCategory, is_reference, normalise_reference
 from governance.services.request_photos import MAX_PHOTOS
@@ -286,6 +286,10 @@ class TrackForm(forms.Form):
                 _("A reference looks like HX-2024-00151."), code="reference_format"
             )
         return reference
+
+    def clean_last4(self):
+        # \d also matches full-width digits (１２３４): fold them to the stored ASCII.
+        return fold_width(self.cleaned_data["last4"])
 
 
 class RatingForm(forms.Form):

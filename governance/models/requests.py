@@ -8,6 +8,7 @@ the format of a request's reference.
 
 import datetime
 import re
+import unicodedata
 
 from django.conf import settings
 from django.db import models
@@ -72,15 +73,34 @@ class RequestCategory(models.Model):
 
 
 class CalendarDay(models.Model):
-    """An exception to the Monday-to-Friday week: a public holiday or a 调休 working weekend."""
+    """An exception to the Monday-to-Friday week: a public holiday or a 调休 working weekend.
+
+    Official rows are the State Council's published schedule (governance.holidays, loaded at
+    install and by `manage.py load_holidays`); local rows are staff's corrections in the admin
+    and win: the loader never overwrites or deletes them. A year has a schedule when it has at
+    least one official row."""
 
     class Kind(models.TextChoices):
         HOLIDAY = "holiday", _("Public holiday (day off)")
         WORKDAY = "workday", _("Working weekend day (调休)")
 
+    class Source(models.TextChoices):
+        OFFICIAL = "official", _("State Council schedule")
+        LOCAL = "local", _("Local correction")
+
     date = models.DateField(_("date"), unique=True)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     name = models.CharField(_("name"), max_length=50, blank=True, help_text=_("e.g. 国庆节"))
+    source = models.CharField(
+        _("source"),
+        max_length=10,
+        choices=Source.choices,
+        default=Source.LOCAL,
+        help_text=_(
+            "A local correction is kept when the official schedule is loaded again. Enter a "
+            "year's State Council schedule by hand as “State Council schedule”."
+        ),
+    )
 
     objects = AuditedManager()
 
@@ -105,8 +125,10 @@ def format_reference(year: int, number: int) -> str:
 
 
 def normalise_reference(value: str) -> str:
-    """A reference as typed (spaces, lower case, full-width or em dashes) in its stored form."""
-    return "".join(str(value or "").split()).upper().replace("—", "-").replace("－", "-")
+    """A reference as typed (spaces, lower case, full-width letters, digits and dashes, em
+    dashes) in its stored form."""
+    folded = unicodedata.normalize("NFKC", str(value or ""))
+    return "".join(folded.split()).upper().replace("—", "-").replace("–", "-")
 
 
 def is_reference(value: str) -> bool:
@@ -279,6 +301,14 @@ class ServiceRequest(models.Model):
     submitted_at = models.DateTimeField(_("submitted"), default=timezone.now)
     due_at = models.DateTimeField(_("due"))
     original_due_at = models.DateTimeField(_("original due date"))
+    due_provisional = models.BooleanField(
+        _("provisional deadline"),
+        default=False,
+        help_text=_(
+            "Counted through a year whose holiday schedule is not published yet: it is "
+            "recalculated when the schedule is added."
+        ),
+    )
     extended_at = models.DateTimeField(_("extension approved"), null=True, blank=True)
     accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
     assigned_at = models.DateTimeField(_("assigned"), null=True, blank=True)
@@ -369,6 +399,7 @@ class RequestEvent(models.Model):
         RATED = "rated", _("Rated by the resident")
         REOPENED = "reopened", _("Reopened")
         EXTENDED = "extended", _("Deadline extended")
+        RECALCULATED = "recalculated", _("Deadline recalculated")
         CLOSED = "closed", _("Closed")
 
     request = models.ForeignKey(

@@ -32,6 +32,7 @@ TRACKED_REQUEST_FIELDS = (
     "status",
     "submitted_at",
     "due_at",
+    "due_provisional",
     "resolved_at",
     "rated_at",
     "satisfaction",

@@ -253,7 +253,7 @@ def apply_rating(
     if solved and satisfaction != ServiceRequest.Satisfaction.UNSATISFIED:
         return sr
     back_to = Status.ASSIGNED if (sr.assignee_id or sr.star_id) else Status.ACCEPTED
-    due = deadlines.due_after(now, sr.category.deadline_class)
+    due, provisional = deadlines.deadline_after(now, sr.category.deadline_class)
     return apply_step(
         sr,
         Kind.REOPENED,
@@ -266,6 +266,7 @@ def apply_rating(
             "resolved_at": None,
             "followed_up_at": None,
             "due_at": due,
+            "due_provisional": provisional,
             "started_at": None,
         },
     )

@@ -218,14 +218,18 @@ def _check_extension(*, working_days: int, reason: str, **_values) -> None:
 def _plan_extend(sr: ServiceRequest, now: dt.datetime, *, working_days: int, reason: str):
     if sr.extended_at is not None:
         raise not_possible(sr, "extend")
-    new_due = deadlines.extend_by_working_days(sr.due_at, working_days)
+    new_due, provisional = deadlines.extend_deadline(sr.due_at, working_days)
     public = gettext("Expected completion moved to %(date)s.") % {
         "date": timezone.localtime(new_due).strftime("%Y-%m-%d %H:%M")
     }
     return Change(
         Kind.EXTENDED,
         sr.status,
-        {"due_at": new_due, "extended_at": now},
+        {
+            "due_at": new_due,
+            "due_provisional": provisional or sr.due_provisional,
+            "extended_at": now,
+        },
         note=reason.strip(),
         public_note=public,
     )

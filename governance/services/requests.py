@@ -173,8 +173,9 @@ def _submit(service_request: ServiceRequest, *, photos, actor, written) -> Servi
         service_request.star = Star.objects.filter(
             community=service_request.community, code=category.star_code
         ).first()
-    due = deadlines.due_after(now, category.deadline_class)
+    due, provisional = deadlines.deadline_after(now, category.deadline_class)
     service_request.due_at = service_request.original_due_at = due
+    service_request.due_provisional = provisional
     service_request.reference = next_reference(
         community=service_request.community, year=timezone.localtime(now).year
     )

@@ -7,6 +7,7 @@ from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
+from community.divisions import division_codes
 from community.validators import (
     birth_date_from_id,
     check_id_number_matches,
@@ -20,7 +21,8 @@ from tests.factories import make_id_number
 WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 
 birth_dates = st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2020, 12, 31))
-regions = st.from_regex(r"[1-6]\d{5}", fullmatch=True)
+# Real administrative division codes (GB/T 2260), current and historical.
+regions = st.sampled_from(sorted(division_codes()))
 sequences = st.integers(min_value=0, max_value=999)
 
 
@@ -141,6 +143,14 @@ def test_bad_mobile_numbers_are_rejected(raw):
     assert exc.value.code == "mobile_format"
 
 
-@given(st.from_regex(r"1[3-9]\d{9}", fullmatch=True), st.sampled_from(["", "+86", "0086"]))
-def test_any_valid_mobile_survives_a_prefix(number, prefix):
+ALLOCATED = [f"13{d}" for d in range(10)] + ["150", "158", "166", "177", "180", "199"]
+
+
+@given(
+    st.sampled_from(ALLOCATED),
+    st.from_regex(r"[0-9]{8}", fullmatch=True),
+    st.sampled_from(["", "+86", "0086", "86", "(+86)", "+86 "]),
+)
+def test_any_valid_mobile_survives_a_prefix(start, rest, prefix):
+    number = start + rest
     assert normalize_mobile(prefix + number) == number

@@ -116,6 +116,9 @@ def test_success_page_without_a_submission_goes_back_to_the_form(client, communi
         ({"phone": "12345678901"}, "phone", "11"),
         ({"phone": "1381234567"}, "phone", "11"),
         ({"phone": "abc"}, "phone", "11"),
+        ({"phone": "140 1234 5678"}, "phone", "140 开头的号码不是已分配的手机号段"),
+        ({"phone": "(+86)154-1234-5678"}, "phone", "154 开头的号码不是已分配的手机号段"),
+        ({"phone": "0991-2345678"}, "phone", "11"),  # the request form needs a mobile
         ({"consent": None}, "consent", "请同意"),
         ({"compound": None, "building": None, "unit": None}, "place_text", "请选择楼栋或描述地点"),
         ({"building": "999999"}, "building", "选择一个有效的选项"),
