@@ -32,10 +32,10 @@ resident (ResidentResource, the import), export (the export's columns and cells)
 
 from community.resources.resident import ResidentResource
 from community.resources.results import error_lines, imported_ids, row_error
-from community.resources.xlsx import LedgerXLSX, write_xlsx
+from community.resources.xlsx import LedgerFile, write_xlsx
 
 __all__ = [
-    "LedgerXLSX",
+    "LedgerFile",
     "ResidentResource",
     "error_lines",
     "imported_ids",
