@@ -263,3 +263,15 @@ def test_preview_lists_new_rows_and_changed_values_masked(client, registry):
     _confirm(client, response)
     assert Resident.objects.get(name="王建国").phone == "13900001111"
     assert Resident.objects.filter(name="孙丽").exists()
+
+
+def test_the_import_command_reads_ods_and_refuses_other_files_in_words(registry, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    args = ["--community", "hongxing", "--user", registry.staff.username]
+    call_command("import_residents", str(FILES / "ledger.ods"), *args)
+    _assert_everyone_imported()
+    path = tmp_path / "ledger.csv"
+    path.write_text("姓名,身份证号\n王建国,659004196003010119\n", encoding="utf-8")
+    with pytest.raises(CommandError, match=r"\.xls\b.*CSV"):
+        call_command("import_residents", str(path), *args)
