@@ -13,7 +13,7 @@ import zipfile
 from io import BytesIO
 from xml.etree import ElementTree as ET
 
-from community.resources.sheet import MAX_COLUMNS, Sheet, TooManyRows, check_row_count
+from community.resources.sheet import MAX_COLUMNS, Sheet, check_row_count
 
 TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
@@ -87,7 +87,7 @@ class _SheetBuilder:
         for _ in range(self.pending_blank):
             sheet.rows.append([])
         self.pending_blank = 0
-        for _ in range(min(repeat, 2)):  # a repeated row with values is rare: keep two
+        for _ in range(repeat):  # identical rows in a row are saved once, repeated
             sheet.rows.append(list(values))
             number = len(sheet.rows)
             check_row_count(number)
@@ -122,6 +122,3 @@ def read_ods(data: bytes) -> list[Sheet]:
                 builder = None
                 element.clear()
         return sheets
-
-
-__all__ = ["read_ods", "TooManyRows"]

@@ -29,6 +29,7 @@ FIELD_LABELS = {
     "moved_out": c.COL_MOVED_OUT,
     "notes": c.COL_NOTES,
 }
+HASHED = {"id_number_masked": "id_number_hash", "phone_masked": "phone_hash"}
 NEW_ROW_FIELDS = [
     "name",
     "gender",
@@ -91,7 +92,10 @@ def describe(*, row: int, before, after, allow_sensitive: bool, address_of) -> P
     for name, label in FIELD_LABELS.items():
         if name == "ethnicity" and not allow_sensitive:
             continue
-        if before.get(name) != after.get(name):
+        hashed = HASHED.get(name)  # a new number with the same masked digits still shows
+        if before.get(name) != after.get(name) or (
+            hashed and before.get(hashed) != after.get(hashed)
+        ):
             preview.changes.append(
                 (
                     label,

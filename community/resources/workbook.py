@@ -70,15 +70,15 @@ def _read_xlsx(data: bytes) -> list[Sheet]:
     sheets = []
     for ws in book.worksheets:
         sheet = Sheet(name=ws.title, hidden=ws.sheet_state != "visible")
-        last = 0
+        last, filled = 0, 0
         for number, values in enumerate(
             ws.iter_rows(values_only=True, max_col=min(ws.max_column, MAX_COLUMNS)), start=1
         ):
-            check_row_count(number)
             values = list(values)
             sheet.rows.append(values)
             if any(v not in (None, "") for v in values):
-                last = number
+                last, filled = number, filled + 1
+                check_row_count(filled)
         del sheet.rows[last:]  # formatted but empty rows at the end
         sheet.hidden_rows = {
             r for r, d in ws.row_dimensions.items() if d.hidden and r <= len(sheet.rows)
@@ -107,10 +107,13 @@ def _read_xls(data: bytes) -> list[Sheet]:
     sheets = []
     for ws in book.sheets():
         sheet = Sheet(name=ws.name, hidden=ws.visibility != 0)
+        filled = 0
         for r in range(ws.nrows):
-            check_row_count(r + 1)
-            row = ws.row(r)[:MAX_COLUMNS]
-            sheet.rows.append([_xls_value(book, cell) for cell in row])
+            row = [_xls_value(book, cell) for cell in ws.row(r)[:MAX_COLUMNS]]
+            sheet.rows.append(row)
+            if any(v is not None for v in row):
+                filled += 1
+                check_row_count(filled)
             info = ws.rowinfo_map.get(r)
             if info is not None and info.hidden:
                 sheet.hidden_rows.add(r + 1)
