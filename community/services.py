@@ -214,9 +214,9 @@ def import_resident_ledger(
     Returns django-import-export's Result; error_lines(result) lists every bad row.
     A successful real import is written to the access log.
     """
-    from community.resources import LedgerXLSX, ResidentResource, imported_ids
+    from community.resources import LedgerFile, ResidentResource, imported_ids
 
-    dataset = (LedgerXLSX() if fast else XLSX()).create_dataset(data)
+    dataset = (LedgerFile() if fast else XLSX()).create_dataset(data)
     resource = ResidentResource(user=user, community=community, fast=fast)
     result = resource.import_data(
         dataset,

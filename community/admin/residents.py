@@ -18,7 +18,7 @@ from community.admin.filters import CommunityFilterMixin, ScopedRelatedFilter
 from community.admin.visits import HouseholdVisitInline, ResidentVisitInline
 from community.forms import HouseholdForm, ReasonExportForm, ResidentForm, ResidentInlineFormSet
 from community.models import CareTag, Household, Resident, ResidentTag
-from community.resources import LedgerXLSX, ResidentResource, error_lines, imported_ids
+from community.resources import LedgerFile, ResidentResource, error_lines, imported_ids
 from community.search import (
     ADDRESS_FIELD,
     mask_search_term,
@@ -156,7 +156,7 @@ class ResidentAdmin(
 ):
     form = ResidentForm
     resource_classes = [ResidentResource]
-    import_formats = [LedgerXLSX]
+    import_formats = [LedgerFile]
     export_formats = [XLSX]
     export_form_class = ReasonExportForm
     import_template_name = "admin/community/resident/import.html"

@@ -24,12 +24,17 @@ COL_TAGS = "人员类别"
 COL_MOVED_IN = "迁入日期"
 COL_MOVED_OUT = "迁出日期"
 COL_NOTES = "备注"
-# Hidden column the ledger reader adds: the row's number in the spreadsheet.
+# Hidden columns the ledger reader adds: the row's number in the spreadsheet, and a problem
+# the reader found in the row's layout (a merge across columns).
 COL_ROW = "_row"
+COL_PROBLEM = "_problem"
+HIDDEN_COLUMNS = (COL_ROW, COL_PROBLEM)
 
 REQUIRED_COLUMNS = [COL_NAME, COL_COMPOUND, COL_BUILDING, COL_DOOR]
+# Columns whose values name a place: a spreadsheet program may have turned them into dates.
+ADDRESS_COLUMNS = [COL_BUILDING, COL_UNIT, COL_DOOR]
 SENSITIVE_COLUMNS = [COL_ETHNICITY, COL_TAGS]
-GENDERS = {"男": "M", "女": "F", "M": "M", "F": "F"}
+GENDERS = {"男": "M", "女": "F", "男性": "M", "女性": "F", "M": "M", "F": "F"}
 GENDER_LABELS = {"M": "男", "F": "女"}
 RESIDENCY = {
     "户籍": Resident.ResidencyType.REGISTERED,

@@ -37,6 +37,26 @@ class Places:
                 for h in Household.objects.filter(community=community)
             }
 
+    def address_of(self, household_id: int) -> str:
+        """ "星光花苑二期 3号楼 1单元 101": for the preview (no query on the fast path)."""
+        if not self.fast:
+            h = Household.objects.select_related("building__compound", "unit").get(pk=household_id)
+            parts = [h.building.compound.name, h.building.number, h.unit.number if h.unit else ""]
+            return " ".join(p for p in [*parts, h.door_number] if p)
+        if getattr(self, "_addresses", None) is None or household_id not in self._addresses:
+            compounds = {x.pk: x.name for x in self.compounds.values()}
+            buildings = {
+                b.pk: (compounds.get(b.compound_id, ""), b.number) for b in self.buildings.values()
+            }
+            units = {u.pk: u.number for u in self.units.values()}
+            self._addresses = {
+                h.pk: " ".join(
+                    p for p in [*buildings.get(b, ("", "")), units.get(u, ""), door] if p
+                )
+                for (b, u, door), h in self.households.items()
+            }
+        return self._addresses.get(household_id, "")
+
     # -- checks that need the database, done once per row ---------------------------------
 
     def check_address(self, p: ParsedRow) -> None:

@@ -13,7 +13,9 @@ from accounts.access import scoped
 from community.models import CareTag, Community, Household, Resident, ResidentTag
 from community.resources import columns
 from community.resources.export import LedgerExportMixin
+from community.resources.headers import map_headers
 from community.resources.places import Places
+from community.resources.report import ImportReport, describe
 from community.resources.results import row_error
 from community.resources.rows import ParsedRow, RowReader
 from privacy import audit
@@ -40,7 +42,12 @@ WRITTEN_FIELDS = [
     "moved_out",
     "notes",
 ]
-COMPARED_FIELDS = [f for f in WRITTEN_FIELDS if f not in ("id_number", "phone")]
+# Compared to tell an update from an unchanged row (household_id: no query per row).
+COMPARED_FIELDS = [
+    "household_id" if f == "household" else f
+    for f in WRITTEN_FIELDS
+    if f not in ("id_number", "phone")
+]
 
 
 def _chunks(items, size=2000):
@@ -125,6 +132,7 @@ class ResidentResource(LedgerExportMixin, resources.ModelResource):
         self._written: list[tuple[Resident, ParsedRow]] = []
         self._blocked = False
         self._changed = False
+        self.report = ImportReport()
 
     @classmethod
     def get_display_name(cls):
@@ -132,12 +140,17 @@ class ResidentResource(LedgerExportMixin, resources.ModelResource):
 
     # -- import ---------------------------------------------------------------------------
 
+    def import_data(self, dataset, *args, **kwargs):
+        result = super().import_data(dataset, *args, **kwargs)
+        result.ledger = self.report  # the preview's content (community.resources.report)
+        return result
+
     def before_import(self, dataset, **kwargs):
-        if self.community is None:
-            raise ValueError(_("Choose the community to import into."))
-        missing = [c for c in columns.REQUIRED_COLUMNS if c not in dataset.headers]
-        if missing:
-            raise ValueError(_("Missing columns: %(columns)s") % {"columns": "、".join(missing)})
+        try:
+            self._read_headers(dataset)
+        except ValueError:
+            del dataset[:]  # refused as a whole: no second error for each row
+            raise
         self.tags = {t.name: t for t in CareTag.objects.filter(community=self.community)}
         self.reader = RowReader(
             headers=dataset.headers,
@@ -148,6 +161,24 @@ class ResidentResource(LedgerExportMixin, resources.ModelResource):
         self.places = Places(community=self.community, user=self.user, fast=self.fast)
         if self.fast:
             self._prepare(dataset)
+
+    def _read_headers(self, dataset) -> None:
+        """Give the file's columns the import's names (community.resources.headers); refuse
+        the file when a column is missing, doubled or would be lost."""
+        if self.community is None:
+            raise ValueError(_("Choose the community to import into."))
+        self.report.layout = getattr(dataset, "ledger_notes", None)
+        names = [h for h in dataset.headers if h not in columns.HIDDEN_COLUMNS]
+        mapped = map_headers(names)
+        self.report.renamed, self.report.ignored = mapped.renamed, mapped.ignored
+        headers = [col or f"_ignored_{i}" for i, col in enumerate(mapped.columns)]
+        dataset.headers = headers + [h for h in dataset.headers if h in columns.HIDDEN_COLUMNS]
+        missing = [c for c in columns.REQUIRED_COLUMNS if c not in headers]
+        problems = list(mapped.problems)
+        if missing:
+            problems.insert(0, _("Missing columns: %(columns)s") % {"columns": "、".join(missing)})
+        if problems:
+            raise ValueError(" ".join(problems))
 
     def _row_number(self, row: dict, index: int) -> int:
         number = row.get(columns.COL_ROW)
@@ -300,9 +331,23 @@ class ResidentResource(LedgerExportMixin, resources.ModelResource):
         ):
             instance.set_phone(p.phone)
         instance.community = self.community
-        after = {f: getattr(instance, f) for f in COMPARED_FIELDS} if instance.pk else None
+        after = {f: getattr(instance, f) for f in COMPARED_FIELDS}
         self._changed = instance.pk is None or before != after
         self._written.append((instance, p))
+        self._preview(p, before, after, new=instance.pk is None)
+
+    def _preview(self, p: ParsedRow, before, after, *, new: bool) -> None:
+        if not new and not self._changed:
+            self.report.unchanged += 1
+            return
+        row = describe(
+            row=p.number,
+            before=None if new else before,
+            after=after,
+            allow_sensitive=self.allow_sensitive,
+            address_of=self.places.address_of,
+        )
+        (self.report.new if new else self.report.changed).append(row)
 
     def skip_row(self, instance, original, row, import_validation_errors=None):
         if import_validation_errors:

@@ -9,7 +9,16 @@ from django.utils.translation import gettext as _
 
 from community import ethnicity
 from community.models import Resident
+from community.normalize import compact_identifier, normalize_identifier
+from community.resources.cells import (
+    MonthOnly,
+    NotADate,
+    arrived_as_date,
+    arrived_as_number,
+    read_date,
+)
 from community.resources.columns import (
+    ADDRESS_COLUMNS,
     COL_BIRTH,
     COL_BUILDING,
     COL_COMPOUND,
@@ -25,6 +34,7 @@ from community.resources.columns import (
     COL_PHONE,
     COL_PK,
     COL_POLITICAL,
+    COL_PROBLEM,
     COL_RELATION,
     COL_RESIDENCY,
     COL_TAGS,
@@ -64,7 +74,10 @@ class ParsedRow:
     moved_in: dt.date | None = None
     moved_out: dt.date | None = None
     notes: str | None = None
+    birth_month: MonthOnly | None = None  # a birth date given as year and month only
+    id_refused: bool = False
     match: Resident | None = None
+    changes: list[tuple[str, str, str]] = field(default_factory=list)  # for the preview
     errors: list[str] = field(default_factory=list)
 
     @property
@@ -80,8 +93,22 @@ def _text(value) -> str:
     return str(value).strip()
 
 
+def _ident(value) -> str:
+    """An identifier cell's text in one normal form (full-width digits folded, NFKC)."""
+    return normalize_identifier(_text(value))
+
+
 def _is_masked(value: str) -> bool:
     return "*" in value
+
+
+def _address_date_error(column: str, value) -> str:
+    shown = value.date().isoformat() if isinstance(value, dt.datetime) else str(value)[:19]
+    return _(
+        "%(column)s was turned into a date (%(value)s) by the spreadsheet program, as it does "
+        "with 1-1 or 3-2: format the %(column)s column as Text, type the values again and "
+        "import the file again."
+    ) % {"column": column, "value": shown}
 
 
 class RowReader:
@@ -100,34 +127,45 @@ class RowReader:
         p = ParsedRow(number=number)
         errors = p.errors
         get = row.get
-        pk = _text(get(COL_PK))
+        if get(COL_PROBLEM):
+            errors.append(str(get(COL_PROBLEM)))
+        pk = _ident(get(COL_PK))
         if pk:
             if pk.isdigit():
                 p.pk = int(pk)
             else:
                 errors.append(_("The record number must be a whole number."))
-        p.name = _text(get(COL_NAME))
+        self._read_person(p, get)
+        self._read_place(p, get)
+        self._read_status(p, get)
+        return p
+
+    def _read_person(self, p: ParsedRow, get) -> None:
+        errors = p.errors
+        p.name = _ident(get(COL_NAME))
         if not p.name:
             errors.append(_("Name is required."))
         elif len(p.name) > 50:
             errors.append(_("The name is longer than 50 characters."))
-        gender = _text(get(COL_GENDER))
+        gender = _ident(get(COL_GENDER))
         if gender:
-            p.gender = GENDERS.get(gender, "")
+            p.gender = GENDERS.get(gender.upper(), "")
             if not p.gender:
                 errors.append(_("Gender must be 男 or 女."))
-        p.birth_date = self._date(get(COL_BIRTH), _("birth date"), errors)
+        p.birth_date = self._date(get(COL_BIRTH), _("birth date"), errors, p=p)
         if p.birth_date and p.birth_date > self.today:
             errors.append(_("The birth date is in the future."))
         if self.has(COL_ETHNICITY) and self.allow_sensitive:
-            value = _text(get(COL_ETHNICITY))
+            value = _ident(get(COL_ETHNICITY))
             p.ethnicity = ethnicity.code_for(value) if value else ""
             if p.ethnicity is None:
                 errors.append(_("Unknown ethnic group: %(value)s") % {"value": value[:20]})
         if self.has(COL_ID):
-            self._read_id_number(p, _text(get(COL_ID)))
+            self._read_id_number(p, get(COL_ID))
+        if p.birth_month is not None:
+            self._resolve_birth_month(p)
         if self.has(COL_PHONE):
-            value = _text(get(COL_PHONE))
+            value = compact_identifier(_text(get(COL_PHONE)))
             if value and not _is_masked(value):
                 try:
                     p.phone = normalize_mobile(value)
@@ -140,26 +178,34 @@ class RowReader:
                 p.gender = gender_from_id(p.id_number)
             elif not errors:
                 errors.append(_("Gender is required when there is no ID number."))
-        p.grid_code = _text(get(COL_GRID))
-        p.compound = _text(get(COL_COMPOUND))
-        p.building = _text(get(COL_BUILDING))
-        p.unit = _text(get(COL_UNIT))
-        p.door = _text(get(COL_DOOR))
+
+    def _read_place(self, p: ParsedRow, get) -> None:
+        for column in ADDRESS_COLUMNS:
+            if arrived_as_date(get(column)):
+                p.errors.append(_address_date_error(column, get(column)))
+        p.grid_code = _ident(get(COL_GRID))
+        p.compound = _ident(get(COL_COMPOUND))
+        p.building = _ident(get(COL_BUILDING))
+        p.unit = _ident(get(COL_UNIT))
+        p.door = _ident(get(COL_DOOR))
         for value, label in [
             (p.compound, COL_COMPOUND),
             (p.building, COL_BUILDING),
             (p.door, COL_DOOR),
         ]:
             if not value:
-                errors.append(_("%(column)s is required.") % {"column": label})
-        p.relation = _text(get(COL_RELATION))[:20]
-        residency = _text(get(COL_RESIDENCY))
+                p.errors.append(_("%(column)s is required.") % {"column": label})
+
+    def _read_status(self, p: ParsedRow, get) -> None:
+        errors = p.errors
+        p.relation = _ident(get(COL_RELATION))[:20]
+        residency = _ident(get(COL_RESIDENCY))
         p.residency = RESIDENCY.get(residency, "") if residency else ""
         if residency and not p.residency:
             errors.append(_("人口类型 must be 户籍, 常住 or 流动."))
-        p.political = _text(get(COL_POLITICAL))[:20]
+        p.political = _ident(get(COL_POLITICAL))[:20]
         if self.has(COL_TAGS) and self.allow_sensitive:
-            names = [n for n in TAG_SEPARATORS.split(_text(get(COL_TAGS))) if n]
+            names = [n for n in TAG_SEPARATORS.split(_ident(get(COL_TAGS))) if n]
             unknown = [n for n in names if n not in self.tag_names]
             if unknown:
                 errors.append(_("Unknown care tag: %(tags)s") % {"tags": "、".join(unknown)})
@@ -170,9 +216,20 @@ class RowReader:
             errors.append(_("The moved-out date is before the moved-in date."))
         if self.has(COL_NOTES):
             p.notes = _text(get(COL_NOTES))
-        return p
 
-    def _read_id_number(self, p: ParsedRow, value: str) -> None:
+    def _read_id_number(self, p: ParsedRow, raw) -> None:
+        if arrived_as_number(raw):
+            p.errors.append(
+                _(
+                    "The ID number is stored as a number, and spreadsheets keep only 15 "
+                    "significant digits of a number: its last digits are lost. Format the "
+                    "身份证号 column as Text, type or paste the full numbers again, and "
+                    "import the file again."
+                )
+            )
+            p.id_refused = True
+            return
+        value = compact_identifier(_text(raw))
         if not value:
             p.id_number = ""
             return
@@ -184,6 +241,7 @@ class RowReader:
             p.id_number = normalize_id_number(value, today=self.today)
         except ValidationError as exc:
             p.errors.extend(exc.messages)
+            p.id_refused = True
             return
         mismatch = check_id_number_matches(
             p.id_number, birth_date=p.birth_date, gender=p.gender or None
@@ -193,18 +251,39 @@ class RowReader:
             p.birth_date = birth_date_from_id(p.id_number)
 
     @staticmethod
-    def _date(value, label, errors) -> dt.date | None:
-        if value in (None, ""):
+    def _resolve_birth_month(p: ParsedRow) -> None:
+        """A birth date of year and month only takes its day from the ID number, when the
+        number's year and month agree; without an ID number it is refused."""
+        month = p.birth_month
+        if not p.id_number:
+            if p.id_refused:
+                return  # the ID number's own error says enough
+            p.errors.append(
+                _(
+                    "The birth date %(value)s has a year and month but no day: give the full "
+                    "date (1960-03-01) or the ID number, which holds it."
+                )
+                % {"value": month.text}
+            )
+            return
+        born = birth_date_from_id(p.id_number)
+        if born.year != month.year or born.month not in month.months:
+            p.errors.append(_("The birth date does not match the ID number."))
+
+    @staticmethod
+    def _date(value, label, errors, *, p: ParsedRow | None = None) -> dt.date | None:
+        try:
+            date = read_date(value)
+        except NotADate:
+            errors.append(_("The %(label)s is not a date (use 2024-05-01).") % {"label": label})
             return None
-        if isinstance(value, dt.datetime):
-            return value.date()
-        if isinstance(value, dt.date):
-            return value
-        text = _text(value)
-        for fmt in ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日"):
-            try:
-                return dt.datetime.strptime(text, fmt).date()  # noqa: DTZ007 (a date)
-            except ValueError:
-                continue
-        errors.append(_("The %(label)s is not a date (use 2024-05-01).") % {"label": label})
-        return None
+        if isinstance(date, MonthOnly):
+            if p is not None:  # a birth date: the ID number may give the day
+                p.birth_month = date
+                return None
+            errors.append(
+                _("The %(label)s %(value)s has a year and month but no day: give the full date.")
+                % {"label": label, "value": date.text}
+            )
+            return None
+        return date

@@ -1,47 +1,34 @@
-"""Reading and writing XLSX files: the ledger reader an import uses, and a plain writer."""
+"""The import's file format (any ledger workbook: .xlsx, .xls, .ods) and a plain XLSX
+writer."""
 
 from io import BytesIO
 
 import openpyxl
-import tablib
 from django.utils.translation import gettext as _
-from import_export.formats.base_formats import XLSX
+from import_export.formats.base_formats import Format
 
-from community.resources.columns import COL_ROW
-from community.uploads import check_spreadsheet
-
-MAX_IMPORT_ROWS = 50_000
+from community.resources.layout import ledger_dataset
+from community.resources.workbook import read_workbook
 
 
-class LedgerXLSX(XLSX):
-    """XLSX reader for ledgers: read-only openpyxl, plain values, blank rows skipped (and
-    phantom rows of badly saved files ignored), each row keeping its spreadsheet number."""
+class LedgerFile(Format):
+    """A resident ledger as offices save it (community.resources.workbook for the formats,
+    community.resources.layout for finding the sheet, the header and the rows)."""
+
+    def __init__(self, encoding=None):
+        self.encoding = encoding
+
+    def get_title(self):
+        return _("Excel, WPS or LibreOffice workbook (.xlsx, .xls, .ods)")
 
     def create_dataset(self, in_stream):
-        check_spreadsheet(in_stream)  # size and zip-bomb limits (community/uploads.py)
-        book = openpyxl.load_workbook(BytesIO(in_stream), read_only=True, data_only=True)
-        try:
-            rows = book.active.iter_rows(values_only=True)
-            header = next(rows, None) or ()
-            headers = [str(h).strip() if h is not None else "" for h in header]
-            while headers and not headers[-1]:
-                headers.pop()
-            width = len(headers)
-            dataset = tablib.Dataset(headers=[*headers, COL_ROW])
-            for number, values in enumerate(rows, start=2):
-                values = list(values[:width])
-                if not any(v not in (None, "") for v in values):
-                    continue
-                if len(dataset) >= MAX_IMPORT_ROWS:
-                    raise ValueError(
-                        _("The file has more than %(max)s rows; split it.")
-                        % {"max": MAX_IMPORT_ROWS}
-                    )
-                values += [None] * (width - len(values))
-                dataset.append([*values, number])
-            return dataset
-        finally:
-            book.close()
+        return ledger_dataset(read_workbook(bytes(in_stream)))
+
+    def get_extension(self):
+        return "xlsx"
+
+    def can_import(self):
+        return True
 
 
 def write_xlsx(headers: list[str], rows) -> bytes:

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from community.models import Community
 from community.resources import error_lines
 from community.services import import_resident_ledger
+from community.uploads import SpreadsheetRefused
 
 
 class Command(BaseCommand):
@@ -28,9 +29,12 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         if not account.has_perm("community.import_resident"):
             raise CommandError(f"{user} may not import residents.")
-        result = import_resident_ledger(
-            user=account, community=target, data=file.read_bytes(), dry_run=dry_run
-        )
+        try:
+            result = import_resident_ledger(
+                user=account, community=target, data=file.read_bytes(), dry_run=dry_run
+            )
+        except SpreadsheetRefused as exc:  # not a ledger the import reads: say why
+            raise CommandError(str(exc)) from exc
         lines = error_lines(result)
         if lines:
             for line in lines:
