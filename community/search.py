@@ -16,7 +16,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import CharField, F, Q, Value
 from django.db.models.functions import Coalesce, Concat
 
-from community.validators import fold_width, normalize_id_number, normalize_phone
+from community.normalize import normalize_identifier
+from community.validators import normalize_id_number, normalize_phone
 from privacy.crypto import blind_index
 from privacy.masks import mask_id_number, mask_phone
 
@@ -27,7 +28,7 @@ _LANDLINE_LIKE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
 
 
 def _protected_filter(term: str, *, id_field: str | None, phone_field: str, last4_field: str):
-    term = fold_width(term).replace(" ", "")  # full-width digits typed with a Chinese IME
+    term = normalize_identifier(term).replace(" ", "")  # full-width digits typed with a Chinese IME
     if id_field and _ID_LIKE.match(term):
         try:
             value = normalize_id_number(term)
@@ -102,7 +103,7 @@ def search_households(model_admin, request, queryset, search_term):
 
 def mask_search_term(term: str) -> str:
     """The search box shows a searched ID number or mobile number masked."""
-    compact = fold_width(term).replace(" ", "")
+    compact = normalize_identifier(term).replace(" ", "")
     if _ID_LIKE.match(compact):
         return mask_id_number(compact.upper())
     if _MOBILE_LIKE.match(compact):

@@ -1,8 +1,9 @@
 """Validation of residents' ID numbers (GB 11643-1999) and phone numbers: the one normaliser of
 each, used by every form, the import, search and the request forms.
 
-- Identifiers are NFKC-folded first (fold_width): full-width digits, letters and spaces typed
-  with a Chinese input method become ASCII, so "１３８…" and "138…" are the same number.
+- Identifiers are NFKC-folded first (community.normalize.normalize_identifier): full-width
+  digits, letters and spaces typed with a Chinese input method become ASCII, so "１３８…"
+  and "138…" are the same number.
 - An ID number must carry a real administrative division code (GB/T 2260, current or
   historical: community.divisions) in its first six digits, a real birth date and the right
   check character.
@@ -16,7 +17,6 @@ Messages never repeat the number itself: they end up in forms, import previews a
 
 import datetime as dt
 import re
-import unicodedata
 
 import phonenumbers
 from django.core.exceptions import ValidationError
@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from community.divisions import is_division_code
+from community.normalize import normalize_identifier
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARACTERS = "10X98765432"
@@ -33,13 +34,6 @@ _SEPARATORS = re.compile(r"[\s\-]")
 # What people write inside a phone number: spaces, hyphens and dashes, dots, brackets.
 _PHONE_NOISE = re.compile(r"[\s\-–—.()]")
 _PHONE_CHARACTERS = re.compile(r"^\+?\d+$")
-
-
-def fold_width(value) -> str:
-    """The value with full-width digits, letters and spaces folded to ASCII (Unicode NFKC) and
-    outer spaces stripped: the form every identifier (ID number, phone, door number, reference)
-    is compared and stored in."""
-    return unicodedata.normalize("NFKC", str(value or "")).strip()
 
 
 def id_number_check_character(first17: str) -> str:
@@ -61,7 +55,7 @@ def normalize_id_number(value: str, *, today: dt.date | None = None) -> str:
     Raises ValidationError (codes: id_format, id_checksum, id_birth_date, id_future) with
     a message that names the problem but not the number.
     """
-    raw = _SEPARATORS.sub("", fold_width(value)).upper()
+    raw = _SEPARATORS.sub("", normalize_identifier(value)).upper()
     if _ID15.match(raw):
         # Legacy numbers: insert the century "19" and compute the check character.
         body = raw[:6] + "19" + raw[6:]
@@ -122,7 +116,7 @@ def _parse_phone(value) -> phonenumbers.PhoneNumber | None:
     """The number as phonenumbers reads it, after the forms people write are undone: 86138…,
     +86 / (+86) / 0086, spaces, hyphens, dots, brackets, full-width digits and the ".0" of a
     numeric Excel cell. None when it is not a number at all."""
-    raw = fold_width(value)
+    raw = normalize_identifier(value)
     if re.fullmatch(r"\d+\.0", raw):  # a number typed into a numeric Excel cell
         raw = raw[:-2]
     raw = _PHONE_NOISE.sub("", raw)

@@ -91,7 +91,6 @@ def test_the_quarter_link_says_open_not_pending(client, community, secretary):
     assert ">打开</a>" in html and ">待处理</a>" not in html
 
 
-
 def test_every_app_has_its_chinese_name():
     from django.apps import apps
 

@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.access import community_staff
 from community.models import Building, Compound, Grid, Unit
-from community.validators import fold_width, normalize_mobile
+from community.normalize import normalize_identifier
+from community.validators import normalize_mobile
 from governance.models import ServiceRequest, Star
 from governance.models.requests import RequestCategory, is_reference, normalise_reference
 from governance.services.request_photos import MAX_PHOTOS
@@ -289,7 +290,7 @@ class TrackForm(forms.Form):
 
     def clean_last4(self):
         # \d also matches full-width digits (１２３４): fold them to the stored ASCII.
-        return fold_width(self.cleaned_data["last4"])
+        return normalize_identifier(self.cleaned_data["last4"])
 
 
 class RatingForm(forms.Form):

@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 
 from community.divisions import division_codes, is_division_code
+from community.normalize import normalize_identifier
 from community.validators import (
-    fold_width,
     id_number_check_character,
     normalize_id_number,
     normalize_mobile,
@@ -194,7 +194,7 @@ def test_the_shipped_list_is_gb_t_2260_with_its_history():
 
 
 def test_fold_width_folds_digits_letters_and_spaces():
-    assert fold_width("１号楼　２单元 ＡＢ") == "1号楼 2单元 AB"
+    assert normalize_identifier("１号楼　２单元 ＡＢ") == "1号楼 2单元 AB"
 
 
 # --- the forms that take a phone -------------------------------------------------------------
