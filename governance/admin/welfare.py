@@ -3,6 +3,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_base import CommunityScopedAdmin, ScopedInlineMixin
+from governance.admin._child_records import ChildRecordsMixin
 from governance.admin._people import PeopleFieldsMixin
 from governance.models import Enrollment, JobPlacement, Relief, TrainingCourse
 from governance.services import welfare as welfare_services
@@ -16,7 +17,10 @@ class EnrollmentInline(PeopleFieldsMixin, ScopedInlineMixin, admin.TabularInline
 
 
 @admin.register(TrainingCourse)
-class TrainingCourseAdmin(CommunityScopedAdmin):
+class TrainingCourseAdmin(ChildRecordsMixin, CommunityScopedAdmin):
+    """Staff set the courses up; the jobs star and the grid workers register trainees on the
+    course's page (ChildRecordsMixin)."""
+
     list_display = [
         "title",
         "provider",
@@ -29,6 +33,7 @@ class TrainingCourseAdmin(CommunityScopedAdmin):
     list_select_related = ["community"]
     search_fields = ["title", "provider"]
     inlines = [EnrollmentInline]
+    child_models = (Enrollment,)
 
     def get_queryset(self, request):
         return (
