@@ -14,8 +14,10 @@ from django.db.models import Count
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from accounts.access import staff_of
+from accounts.access import scope, staff_of
 from accounts.admin_base import CommunityScopedAdmin, ScopedInlineMixin, record_version
+from community.models import Resident
+from governance.admin._people import PeopleFieldsMixin
 from governance.forms.disputes import DisputeForm, DisputePartyForm
 from governance.models import Dispute, DisputeParty, LegalConsultation, MediationSession
 from governance.services.disputes import save_dispute
@@ -31,13 +33,24 @@ def inline_version(dispute_id) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
-class DisputePartyInline(ScopedInlineMixin, admin.TabularInline):
+class DisputePartyInline(PeopleFieldsMixin, ScopedInlineMixin, admin.TabularInline):
+    """The picker offers the editor's own residents (a grid worker: their grids'); a party
+    of another grid is named by their full ID or mobile number (DisputePartyForm)."""
+
     model = DisputeParty
     form = DisputePartyForm
-    fields = ["role", "resident", "name"]
-    raw_id_fields = ["resident"]
+    fields = ["role", "resident", "party_number", "name"]
+    people_fields = ("resident",)
     extra = 0
     min_num = 1
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        residents = scope(Resident.objects.all(), request.user, community_path="community")
+        formset.form = type(
+            formset.form.__name__, (formset.form,), {"community_residents": residents}
+        )
+        return formset
 
 
 class MediationSessionInline(ScopedInlineMixin, admin.StackedInline):
@@ -115,13 +128,13 @@ class DisputeAdmin(CommunityScopedAdmin):
 
 
 @admin.register(LegalConsultation)
-class LegalConsultationAdmin(CommunityScopedAdmin):
+class LegalConsultationAdmin(PeopleFieldsMixin, CommunityScopedAdmin):
     list_display = ["consulted_on", "topic", "grid", "adviser", "referred"]
     list_filter = ["topic", "referred"]
     list_select_related = ["grid"]
     search_fields = ["question", "advice", "name", "adviser"]
     date_hierarchy = "consulted_on"
-    raw_id_fields = ["resident"]
+    people_fields = ("resident",)
     fields = [
         "consulted_on",
         "topic",
