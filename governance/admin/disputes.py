@@ -14,13 +14,25 @@ from django.db.models import Count
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from accounts.access import scope, staff_of
+from accounts.access import grid_ids, scope, staff_of
 from accounts.admin_base import CommunityScopedAdmin, ScopedInlineMixin, record_version
 from community.models import Resident
 from governance.admin._people import PeopleFieldsMixin
 from governance.forms.disputes import DisputeForm, DisputePartyForm
 from governance.models import Dispute, DisputeParty, LegalConsultation, MediationSession
 from governance.services.disputes import save_dispute
+
+
+class OwnGridMixin:
+    """A grid worker's dispute or consultation names one of their grids (the first by
+    default): a record without one would vanish from their own lists as soon as it is saved."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        grids = grid_ids(request.user)
+        if db_field.name == "grid" and grids is not None:
+            kwargs["required"] = True
+            kwargs["initial"] = grids[0] if grids else None
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 def inline_version(dispute_id) -> str:
@@ -60,7 +72,7 @@ class MediationSessionInline(ScopedInlineMixin, admin.StackedInline):
 
 
 @admin.register(Dispute)
-class DisputeAdmin(CommunityScopedAdmin):
+class DisputeAdmin(OwnGridMixin, CommunityScopedAdmin):
     form = DisputeForm
     list_display = [
         "title",
@@ -128,7 +140,7 @@ class DisputeAdmin(CommunityScopedAdmin):
 
 
 @admin.register(LegalConsultation)
-class LegalConsultationAdmin(PeopleFieldsMixin, CommunityScopedAdmin):
+class LegalConsultationAdmin(OwnGridMixin, PeopleFieldsMixin, CommunityScopedAdmin):
     list_display = ["consulted_on", "topic", "grid", "adviser", "referred"]
     list_filter = ["topic", "referred"]
     list_select_related = ["grid"]
