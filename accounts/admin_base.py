@@ -175,7 +175,11 @@ class ReadOnlyAdmin(CommunityScopedAdmin):
 
 
 class ScopedInlineMixin:
-    """For inlines: the same choice limiting as CommunityScopedAdmin."""
+    """For inlines: the same scoping as CommunityScopedAdmin, of the rows listed (a course
+    opened by a grid worker lists their grids' enrolments only) and of the choices."""
+
+    def get_queryset(self, request):
+        return scoped(super().get_queryset(request), request.user)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         scope_choices(db_field, request, kwargs)

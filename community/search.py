@@ -15,6 +15,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db.models import CharField, F, Q, Value
 from django.db.models.functions import Coalesce, Concat
+from django.utils.translation import gettext as _
 
 from community.normalize import normalize_identifier
 from community.validators import normalize_id_number, normalize_phone
@@ -109,3 +110,14 @@ def mask_search_term(term: str) -> str:
     if _MOBILE_LIKE.match(compact):
         return mask_phone(compact[-11:])
     return term
+
+
+def resident_by_number(residents, term: str):
+    """The one resident among `residents` whose full ID number or full mobile number is `term`
+    (an exact match on its blind index: nothing is listed), or None when no one or several
+    match. A term that is not a full number raises ValidationError."""
+    lookup = protected_lookup(term)
+    if lookup is None:
+        raise ValidationError(_("Enter a full ID number or a full mobile number."), code="number")
+    matches = list(residents.filter(**lookup)[:2])
+    return matches[0] if len(matches) == 1 else None

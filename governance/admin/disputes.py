@@ -14,11 +14,25 @@ from django.db.models import Count
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from accounts.access import staff_of
+from accounts.access import grid_ids, scope, staff_of
 from accounts.admin_base import CommunityScopedAdmin, ScopedInlineMixin, record_version
+from community.models import Resident
+from governance.admin._people import PeopleFieldsMixin
 from governance.forms.disputes import DisputeForm, DisputePartyForm
 from governance.models import Dispute, DisputeParty, LegalConsultation, MediationSession
 from governance.services.disputes import save_dispute
+
+
+class OwnGridMixin:
+    """A grid worker's dispute or consultation names one of their grids (the first by
+    default): a record without one would vanish from their own lists as soon as it is saved."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        grids = grid_ids(request.user)
+        if db_field.name == "grid" and grids is not None:
+            kwargs["required"] = True
+            kwargs["initial"] = grids[0] if grids else None
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 def inline_version(dispute_id) -> str:
@@ -31,13 +45,24 @@ def inline_version(dispute_id) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
-class DisputePartyInline(ScopedInlineMixin, admin.TabularInline):
+class DisputePartyInline(PeopleFieldsMixin, ScopedInlineMixin, admin.TabularInline):
+    """The picker offers the editor's own residents (a grid worker: their grids'); a party
+    of another grid is named by their full ID or mobile number (DisputePartyForm)."""
+
     model = DisputeParty
     form = DisputePartyForm
-    fields = ["role", "resident", "name"]
-    raw_id_fields = ["resident"]
+    fields = ["role", "resident", "party_number", "name"]
+    people_fields = ("resident",)
     extra = 0
     min_num = 1
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        residents = scope(Resident.objects.all(), request.user, community_path="community")
+        formset.form = type(
+            formset.form.__name__, (formset.form,), {"community_residents": residents}
+        )
+        return formset
 
 
 class MediationSessionInline(ScopedInlineMixin, admin.StackedInline):
@@ -47,7 +72,7 @@ class MediationSessionInline(ScopedInlineMixin, admin.StackedInline):
 
 
 @admin.register(Dispute)
-class DisputeAdmin(CommunityScopedAdmin):
+class DisputeAdmin(OwnGridMixin, CommunityScopedAdmin):
     form = DisputeForm
     list_display = [
         "title",
@@ -115,13 +140,13 @@ class DisputeAdmin(CommunityScopedAdmin):
 
 
 @admin.register(LegalConsultation)
-class LegalConsultationAdmin(CommunityScopedAdmin):
+class LegalConsultationAdmin(OwnGridMixin, PeopleFieldsMixin, CommunityScopedAdmin):
     list_display = ["consulted_on", "topic", "grid", "adviser", "referred"]
     list_filter = ["topic", "referred"]
     list_select_related = ["grid"]
     search_fields = ["question", "advice", "name", "adviser"]
     date_hierarchy = "consulted_on"
-    raw_id_fields = ["resident"]
+    people_fields = ("resident",)
     fields = [
         "consulted_on",
         "topic",

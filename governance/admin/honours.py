@@ -108,7 +108,12 @@ class NominationAdmin(PeopleFieldsMixin, CommunityScopedAdmin):
     def open_objections(self, obj):
         return obj.n_open
 
-    @admin.action(description=_("Shortlist the selected nominations"), permissions=["change"])
+    def has_review_permission(self, request) -> bool:
+        """Reviewing nominations is the campaign's (staff, the secretary): a star member who
+        nominates may correct a nomination but not shortlist it."""
+        return request.user.has_perm("governance.change_honourcampaign")
+
+    @admin.action(description=_("Shortlist the selected nominations"), permissions=["review"])
     def shortlist(self, request, queryset):
         self.act_on_each(
             request,
@@ -118,7 +123,7 @@ class NominationAdmin(PeopleFieldsMixin, CommunityScopedAdmin):
             ),
         )
 
-    @admin.action(description=_("Do not select the selected nominations"), permissions=["change"])
+    @admin.action(description=_("Do not select the selected nominations"), permissions=["review"])
     def reject(self, request, queryset):
         self.act_on_each(
             request,

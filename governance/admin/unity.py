@@ -3,6 +3,7 @@ from django.db.models import Count, Max
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_base import CommunityScopedAdmin, ScopedInlineMixin
+from governance.admin._child_records import ChildRecordsMixin
 from governance.admin._people import PeopleFieldsMixin
 from governance.models import Pairing, PairingContact
 
@@ -15,7 +16,10 @@ class PairingContactInline(ScopedInlineMixin, admin.TabularInline):
 
 
 @admin.register(Pairing)
-class PairingAdmin(PeopleFieldsMixin, CommunityScopedAdmin):
+class PairingAdmin(ChildRecordsMixin, PeopleFieldsMixin, CommunityScopedAdmin):
+    """Staff set the pairings up; the unity star and the grid workers record their contacts
+    on the pairing's page (ChildRecordsMixin)."""
+
     list_display = [
         "__str__",
         "helper_kind",
@@ -36,6 +40,7 @@ class PairingAdmin(PeopleFieldsMixin, CommunityScopedAdmin):
     people_fields = ("helper_party_member", "helper_household", "helped_household")
     date_hierarchy = "started_on"
     inlines = [PairingContactInline]
+    child_models = (PairingContact,)
 
     def get_queryset(self, request):
         return (

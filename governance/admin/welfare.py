@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.access import home_community
 from accounts.admin_base import CommunityScopedAdmin, ScopedInlineMixin
 from accounts.admin_steps import Step, StepsMixin
+from governance.admin._child_records import ChildRecordsMixin
 from governance.admin._people import PeopleFieldsMixin
 from governance.forms.welfare import EnrollmentFormSet, PayoutForm
 from governance.models import Enrollment, JobPlacement, Relief, TrainingCourse
@@ -24,7 +25,10 @@ class EnrollmentInline(PeopleFieldsMixin, ScopedInlineMixin, admin.TabularInline
 
 
 @admin.register(TrainingCourse)
-class TrainingCourseAdmin(CommunityScopedAdmin):
+class TrainingCourseAdmin(ChildRecordsMixin, CommunityScopedAdmin):
+    """Staff set the courses up; the jobs star and the grid workers register trainees on the
+    course's page (ChildRecordsMixin)."""
+
     list_display = [
         "title",
         "provider",
@@ -37,6 +41,7 @@ class TrainingCourseAdmin(CommunityScopedAdmin):
     list_select_related = ["community"]
     search_fields = ["title", "provider"]
     inlines = [EnrollmentInline]
+    child_models = (Enrollment,)
 
     def get_queryset(self, request):
         return (

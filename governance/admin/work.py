@@ -183,7 +183,7 @@ class WorkLogAdmin(ServiceSavedAdmin):
     def _writes(self, request, obj) -> bool:
         if obj is None or ledger.writes_every_star(request.user):
             return True
-        return bool(ledger.own_star_ids(request.user) & {s.id for s in obj.stars.all()})
+        return ledger.writes_entry(request.user, obj)
 
     def _month_of(self, obj):
         return [star.id for star in obj.stars.all()], obj.date

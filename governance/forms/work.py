@@ -49,11 +49,15 @@ class LockedMonthFormMixin:
     def star_sets(self, cleaned_data) -> list[set[int]]:
         raise NotImplementedError
 
+    def check_writer(self, star_ids: set[int]) -> None:
+        """Whether the actor may keep a record of these stars (the service's rule)."""
+        ledger.check_stars(self.actor, star_ids)
+
     def check_change(self, cleaned_data):
         community = self.instance.community if self.instance.community_id else self.community
         try:
             for star_ids in self.star_sets(cleaned_data):
-                ledger.check_stars(self.actor, star_ids)
+                self.check_writer(star_ids)
             check_months(
                 community=community,
                 touched=self.touched(cleaned_data),
@@ -82,6 +86,10 @@ class WorkLogForm(LockedMonthFormMixin, forms.ModelForm):
             "online_posts",
             "is_public",
         ]
+
+    def check_writer(self, star_ids):
+        author_id = self.instance.author_id if self.instance.pk else None
+        ledger.check_entry(self.actor, star_ids, author_id=author_id)
 
     def star_sets(self, cleaned_data):
         new = {star.id for star in cleaned_data.get("stars") or []}

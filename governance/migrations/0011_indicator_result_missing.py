@@ -14,7 +14,7 @@ def explain_stored_results(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("governance", "0009_request_submitted_id_index"),
+        ("governance", "0010_role_permissions_by_task"),
     ]
 
     operations = [

@@ -1,7 +1,9 @@
 """Writes to the work ledger (台账) and the weekly dispatch (周调度).
 
 Who may write: the secretary and community staff write for every star of their community; a
-star's lead and group members write their own star's records and read the others'.
+star's lead and group members write their own star's records and read the others'; a grid
+worker logs the work of their grids (for whichever stars it serves) and keeps the entries they
+wrote.
 A month whose scores are locked is frozen: changing one of its records needs the secretary
 and a reason, is logged (LockedChange) and marks the score stale.
 """
@@ -65,6 +67,28 @@ def check_stars(user, star_ids: Iterable[int]) -> None:
     if writes_every_star(user) or (star_ids & own_star_ids(user)):
         return
     raise PermissionDenied(_("You may only keep the records of your own star."))
+
+
+def logs_grid_work(user) -> bool:
+    """A grid worker (网格员) logs their own work in the ledger, whatever star it serves."""
+    return has_role(user, roles.GRID_WORKER)
+
+
+def check_entry(user, star_ids: Iterable[int], *, author_id: int | None) -> None:
+    """Who may write a ledger entry (author_id None: a new entry, which will be the user's):
+    check_stars()'s rule, or a grid worker for the entries they wrote."""
+    if logs_grid_work(user) and author_id in (None, user.pk):
+        return
+    check_stars(user, star_ids)
+
+
+def writes_entry(user, worklog: WorkLog) -> bool:
+    """Whether the user may change or delete this stored ledger entry."""
+    try:
+        check_entry(user, [star.id for star in worklog.stars.all()], author_id=worklog.author_id)
+    except PermissionDenied:
+        return False
+    return True
 
 
 def _locked_before(model, records) -> dict:
@@ -162,12 +186,13 @@ def save_work_logs(
         new_ids = {star.id for star in stars}
         touched = {(star_id, worklog.date) for star_id in new_ids}
         if worklog.pk:
-            check_stars(actor, old_ids[worklog.pk])
-            check_stars(actor, new_ids)
+            author_id = before[worklog.pk].author_id
+            check_entry(actor, old_ids[worklog.pk], author_id=author_id)
+            check_entry(actor, new_ids, author_id=author_id)
             touched |= {(star_id, before[worklog.pk].date) for star_id in old_ids[worklog.pk]}
             action = "change"
         else:
-            check_stars(actor, new_ids)
+            check_entry(actor, new_ids, author_id=worklog.author_id)
             if not worklog.author_id:
                 worklog.author = actor
             action = "add"
@@ -189,7 +214,7 @@ def save_work_logs(
 @transaction.atomic
 def delete_work_log(*, worklog: WorkLog, actor, reason: str = "") -> None:
     star_ids = set(worklog.stars.values_list("id", flat=True))
-    check_stars(actor, star_ids)
+    check_entry(actor, star_ids, author_id=worklog.author_id)
     delete_guarded(
         record=worklog,
         touched={(star_id, worklog.date) for star_id in star_ids},
@@ -208,7 +233,8 @@ def add_work_log_photo(*, worklog: WorkLog, upload, actor, alt_text: str = "") -
 @transaction.atomic
 def save_work_log_photo(*, photo: WorkLogPhoto, actor, image=None) -> WorkLogPhoto:
     """Save a photo; `image` is a new picture already passed through clean_photo()."""
-    check_stars(actor, photo.worklog.stars.values_list("id", flat=True))
+    worklog = photo.worklog
+    check_entry(actor, worklog.stars.values_list("id", flat=True), author_id=worklog.author_id)
     if image is not None:
         attach_photo(photo, image)
     photo.save()
