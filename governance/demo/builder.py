@@ -132,6 +132,7 @@ def build(demo: Demo) -> None:
     build_people(demo)
     if demo.year_spec:
         build_year(demo)
+        refresh_planner_statistics()  # the scores read what was just written
         build_scores(demo)
 
 
