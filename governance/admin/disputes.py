@@ -134,7 +134,8 @@ class DisputeAdmin(OwnGridMixin, CommunityScopedAdmin):
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
-        return type(form.__name__, (form,), {"actor": request.user})
+        attrs = {"actor": request.user, "community": home_community(request.user)}
+        return type(form.__name__, (form,), attrs)
 
     def get_actions(self, request):
         actions = super().get_actions(request)

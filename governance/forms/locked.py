@@ -16,13 +16,15 @@ __all__ = ["LockedFiguresFormMixin", "reason_field"]
 
 
 class LockedFiguresFormMixin:
-    """For a ModelForm with a `change_reason` field; the admin sets `actor` on the form class.
+    """For a ModelForm with a `change_reason` field; the admin sets `actor` (and, when the
+    record's community is filled in on saving, `community`) on the form class.
 
     touched(instance) names the (star, month) pairs whose figures saving the instance (its new
     values already set) would change; community_of(instance) the community they belong to.
     """
 
     actor = None
+    community = None  # the user's community, which a new record will be saved in
 
     def touched(self, instance) -> frozenset:
         raise NotImplementedError
@@ -34,6 +36,9 @@ class LockedFiguresFormMixin:
         super()._post_clean()
         if self.actor is None or self._errors:
             return
+        if hasattr(self.instance, "community_id") and not self.instance.community_id:
+            # A new record goes to the user's community (the admin fills it in on saving).
+            self.instance.community_id = getattr(self.community, "pk", self.community)
         try:
             check_months(
                 community=self.community_of(self.instance),
