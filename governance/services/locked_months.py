@@ -211,3 +211,23 @@ def locked_facts(*, community, facts_of: Iterable[tuple]) -> bool:
     return any(
         score.is_locked for score in _scores_touched(community=community, touched=pairs, lock=False)
     )
+
+
+def guard_registry_change(
+    *, record, community_id, before, after, actor, reason, action="", check_only=False
+) -> None:
+    """The guard of the registry's records (community.frozen_months): their facts, the
+    community's figures whatever the star, go through check_months() or guard_months()."""
+    stars = community_stars(community_id)
+    touched = touched_by(facts(stars, before), facts(stars, after))
+    if check_only:
+        check_months(community=community_id, touched=touched, actor=actor, reason=reason)
+        return
+    guard_months(
+        record=record,
+        community=community_id,
+        touched=touched,
+        actor=actor,
+        reason=reason,
+        action=action,
+    )
