@@ -16,8 +16,21 @@ from dataclasses import dataclass, field
 from django.contrib import admin
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from accounts.portal_date import view_today
+
+# Strings of Django's admin that Django's zh_Hans catalogue leaves in English (the navigation
+# sidebar's table headers for screen readers, the page title of a refused form) or translates
+# with English words (a multiple choice's help: "Control", "Command", "Mac"). Marked here so
+# `make messages` keeps them in our catalogue, whose translation is merged over Django's.
+DJANGO_ADMIN_STRINGS = (
+    gettext_noop("Model name"),
+    gettext_noop("Add link"),
+    gettext_noop("Change or view list link"),
+    gettext_noop("Error:"),
+    gettext_noop("Hold down “Control”, or “Command” on a Mac, to select more than one."),
+)
 
 STARS = {
     "fortress": _("Fortress Star"),

@@ -80,18 +80,29 @@ def is_working_day(day: dt.date, exceptions: dict[dt.date, str]) -> bool:
 
 
 class WorkingCalendar:
-    """The calendar between two dates, read in two queries and then counted in memory (it
-    reads more if a count runs past its end). Recalculating many requests shares one."""
+    """The calendar between two dates, read in one query and then counted in memory (it
+    reads more if a count runs past its end). Recalculating many requests shares one.
+
+    It reads whole years (from 1 January of start's year): whether a year has a published
+    schedule depends on all of its rows."""
 
     def __init__(self, start: dt.date, end: dt.date):
-        self.start, self.end = start, end
-        self.exceptions = calendar_exceptions(start, end)
-        self.scheduled = scheduled_years(range(start.year, end.year + 1))
+        self.start = start
+        self.end = dt.date(start.year, 1, 1) - dt.timedelta(days=1)
+        self.exceptions: dict[dt.date, str] = {}
+        self.scheduled: set[int] = set()
+        self._extend(end)
 
     def _extend(self, end: dt.date) -> None:
-        self.exceptions |= calendar_exceptions(self.end + dt.timedelta(days=1), end)
-        self.scheduled |= scheduled_years(range(self.end.year, end.year + 1))
-        self.end = end
+        last = dt.date(end.year, 12, 31)
+        rows = CalendarDay.objects.filter(date__gt=self.end, date__lte=last).values_list(
+            "date", "kind", "source"
+        )
+        for day, kind, source in rows:
+            self.exceptions[day] = kind
+            if source == CalendarDay.Source.OFFICIAL:
+                self.scheduled.add(day.year)
+        self.end = last
 
     def add_working_days(self, start: dt.date, days: int) -> tuple[dt.date, bool]:
         """(the days-th working day after start, whether a year without schedule was crossed).

@@ -5,6 +5,7 @@ confirmed) live in governance/services/honours.py.
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -193,6 +194,24 @@ class Nomination(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.nominee}"
 
+    def clean(self):
+        """The nominee is of the honour's kind (the check constraint's rule, said in words on
+        the form): a household for a model family, a resident for a model neighbour, a
+        building or a unit for theirs, and nobody else besides."""
+        super().clean()
+        field = NOMINEE_FIELDS.get(self.kind)
+        named = [name for name in NOMINEE_FIELDS.values() if getattr(self, f"{name}_id")]
+        if field is not None and named != [field]:
+            raise ValidationError(
+                {
+                    "kind": _("A “%(honour)s” nominates a %(nominee)s: fill in that only.")
+                    % {
+                        "honour": self.get_kind_display(),
+                        "nominee": self._meta.get_field(field).verbose_name,
+                    }
+                }
+            )
+
     @property
     def nominee(self):
         return self.household or self.resident or self.building or self.unit
@@ -221,3 +240,12 @@ class NominationObjection(PublicObjection):
 
     def __str__(self) -> str:
         return f"{self.nomination} · {self.submitted_at:%Y-%m-%d}"
+
+
+# The field naming the nominee of each kind of honour (Nomination.clean, the check constraint).
+NOMINEE_FIELDS = {
+    Nomination.Kind.FAMILY: "household",
+    Nomination.Kind.NEIGHBOUR: "resident",
+    Nomination.Kind.BUILDING: "building",
+    Nomination.Kind.UNIT: "unit",
+}

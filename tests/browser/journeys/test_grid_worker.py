@@ -36,9 +36,6 @@ def test_the_grid_worker_visits_a_household_due_for_a_visit(office, journey):
     walk.finish()
 
 
-@pytest.mark.xfail(
-    strict=True, reason="issue 14 item 2: grid workers cannot add work-ledger entries (403)"
-)
 def test_the_grid_worker_logs_the_week_in_the_work_ledger(office, journey):
     walk = journey(office.grid1)
     page = walk.page
@@ -59,13 +56,6 @@ def test_the_grid_worker_logs_the_week_in_the_work_ledger(office, journey):
     walk.finish()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "new finding (not in issue 14's list): the request page's history shows raw status "
-        "codes in English ('submitted', 'accepted')"
-    ),
-)
 def test_the_grid_worker_takes_a_request_on_the_doorstep(office, journey):
     walk = journey(office.grid1)
     page = walk.page
@@ -95,14 +85,12 @@ def test_the_grid_worker_takes_a_request_on_the_doorstep(office, journey):
     walk.finish()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 14 item 2: a dispute whose other party lives in another grid cannot be saved",
-)
 def test_the_grid_worker_records_a_dispute_with_a_party_in_another_grid(office, journey):
     walk = journey(office.grid1)
     page = walk.page
-    walk.click_through(page.locator("#content-main a").filter(has_text="矛盾纠纷").first)
+    walk.click_through(
+        page.locator("#content-main").get_by_role("link", name="矛盾纠纷", exact=True)
+    )
     walk.click_through(page.locator(".object-tools a.addlink"))
     page.fill("#id_title", "康乐小区与星光花苑住户排水纠纷")
     page.fill("#id_description", "1排住户反映星光花苑3号楼住户排水流入院内")
@@ -113,8 +101,10 @@ def test_the_grid_worker_records_a_dispute_with_a_party_in_another_grid(office, 
     walk.pick("id_parties-0-resident", "王建国")
     page.locator(".add-row a").first.click()
     page.select_option("#id_parties-1-role", index=2)
-    # The other party lives in grid G2: the worker names him without browsing G2's residents.
-    walk.pick("id_parties-1-resident", "马文军")
+    # The other party lives in grid G2: the worker names him by his mobile number, without
+    # browsing G2's residents (the picker offers the worker's own grids only).
+    other = office.homes["G2"][1].residents.get()
+    page.fill("#id_parties-1-party_number", other.phone)
     walk.save()
 
     dispute = Dispute.objects.get(title="康乐小区与星光花苑住户排水纠纷")

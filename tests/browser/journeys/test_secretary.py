@@ -73,10 +73,6 @@ def test_the_secretary_reviews_locks_reopens_assesses_and_prints(office, journey
     walk.finish()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 14 item 6: no admin link to the dashboard, annual summary or weekly dispatch",
-)
 def test_the_secretary_finds_her_pages_one_click_from_the_admin_index(office, journey):
     walk = journey(office.secretary)
     links = walk.page.locator("#content-main a, #content-related a")
