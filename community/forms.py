@@ -8,13 +8,14 @@ empty, the help text shows the masked value, and a blank input keeps what is sto
 from decimal import Decimal
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from import_export.forms import ExportForm
 
+from community import frozen_months
 from community.models import Household, PartyMember, Resident, Visit
 from community.queries import find_same_id_number
 from community.search import protected_lookup
@@ -248,6 +249,20 @@ class PartyMemberForm(forms.ModelForm):
 
 
 class VisitForm(forms.ModelForm):
+    """A visit counted in a month whose scores are locked changes only with the party
+    secretary's reason (community.frozen_months); the admin sets `actor` on the form class."""
+
+    actor = None
+    change_reason = forms.CharField(
+        label=_("Reason for the change"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Only for a record of a month whose scores are locked: why it changes (the party "
+            "secretary only; the change is logged and the score marked stale)."
+        ),
+    )
+
     class Meta:
         model = Visit
         fields = [
@@ -276,6 +291,25 @@ class VisitForm(forms.ModelForm):
         if household is not None:
             self.instance.community_id = household.community_id
         return cleaned
+
+    def _post_clean(self):
+        super()._post_clean()
+        if self.actor is None or self._errors:
+            return
+        try:
+            frozen_months.guard(
+                record=self.instance,
+                community_id=self.instance.community_id,
+                before=frozen_months.visit_facts(frozen_months.stored(self.instance)),
+                after=frozen_months.visit_facts(self.instance),
+                actor=self.actor,
+                reason=self.cleaned_data.get("change_reason", ""),
+                check_only=True,
+            )
+        except PermissionDenied as error:
+            self.add_error(None, str(error))
+        except ValidationError as error:
+            self.add_error("change_reason", error)
 
 
 class FindResidentForm(forms.Form):

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from import_export.formats.base_formats import XLSX
 
 from accounts.access import home_community
+from community import frozen_months
 from community.models import CareTag, Community, Household, Resident, Visit, VolunteerService
 from privacy import audit
 from privacy.models import AccessLog
@@ -156,10 +157,59 @@ def record_visit(
 
 
 @transaction.atomic
-def verify_volunteer_services(*, user, services) -> int:
+def save_visit(*, visit: Visit, actor, reason: str = "") -> Visit:
+    """Save a visit changed in the back office (the rules: check_visit); one counted in a month
+    whose scores are locked changes only with the secretary's reason (frozen_months)."""
+    check_visit(household=visit.household, resident=visit.resident, visited_on=visit.visited_on)
+    visit.community_id = visit.household.community_id
+    frozen_months.guard(
+        record=visit,
+        community_id=visit.community_id,
+        before=frozen_months.visit_facts(frozen_months.stored(visit)),
+        after=frozen_months.visit_facts(visit),
+        actor=actor,
+        reason=reason,
+    )
+    if not visit.visitor_id:
+        visit.visitor = actor
+    visit.save()
+    return visit
+
+
+@transaction.atomic
+def delete_visit(*, visit: Visit, actor, reason: str = "") -> None:
+    frozen_months.guard(
+        record=visit,
+        community_id=visit.community_id,
+        before=frozen_months.visit_facts(visit),
+        after=set(),
+        actor=actor,
+        reason=reason,
+        action="delete",
+    )
+    visit.delete()
+
+
+@transaction.atomic
+def verify_volunteer_services(*, user, services, reason: str = "") -> int:
     """Mark volunteer hours as verified by the user (those not verified yet). A verified record
-    is not edited any more: a change goes through correct_volunteer_service()."""
-    return services.filter(verified_by__isnull=True).update(verified_by=user)
+    is not edited any more: a change goes through correct_volunteer_service(). Verifying a
+    party member's hours of a month whose scores are locked changes its figures: the
+    secretary's, with a reason (frozen_months)."""
+    pending = list(services.filter(verified_by__isnull=True).select_for_update())
+    for service in pending:
+        before = frozen_months.service_facts(service)
+        service.verified_by = user
+        frozen_months.guard(
+            record=service,
+            community_id=service.community_id,
+            before=before,
+            after=frozen_months.service_facts(service),
+            actor=user,
+            reason=reason,
+            action="verify",
+        )
+    return VolunteerService.objects.filter(pk__in=[s.pk for s in pending]).update(verified_by=user)
 
 
 CORRECTABLE = ("activity", "served_on", "hours")
@@ -167,7 +217,7 @@ CORRECTABLE = ("activity", "served_on", "hours")
 
 @transaction.atomic
 def correct_volunteer_service(
-    *, service: VolunteerService, reason: str, **values
+    *, service: VolunteerService, reason: str, actor=None, **values
 ) -> VolunteerService:
     """Correct a record of volunteer hours (its activity, day or hours), giving the reason.
 
@@ -181,6 +231,7 @@ def correct_volunteer_service(
     if set(values) - set(CORRECTABLE):
         raise ValueError(f"only {', '.join(CORRECTABLE)} are corrected")
     service = VolunteerService.objects.select_for_update().get(pk=service.pk)
+    before = frozen_months.service_facts(service)
     changes = {
         name: [str(getattr(service, name)), str(value)]
         for name, value in values.items()
@@ -194,6 +245,17 @@ def correct_volunteer_service(
         setattr(service, name, value)
     service.verified_by = None
     service.full_clean()
+    # Unverified, the hours leave the month they counted in: a locked month needs the
+    # secretary (the correction's reason is the one logged).
+    frozen_months.guard(
+        record=service,
+        community_id=service.community_id,
+        before=before,
+        after=frozen_months.service_facts(service),
+        actor=actor,
+        reason=reason,
+        action="correct",
+    )
     with audit.suppressed():
         service.save(update_fields=[*CORRECTABLE, "verified_by"])
     audit.record_bulk(

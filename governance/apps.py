@@ -76,4 +76,9 @@ class GovernanceConfig(AppConfig):
         )
 
         caching.connect()
+        # The registry's visits and volunteer hours feed the months' figures: frozen with them.
+        from community import frozen_months
+        from governance.services.locked_months import guard_registry_change
+
+        frozen_months.register_guard(guard_registry_change)
         from governance import checks  # noqa: F401  (the holiday schedule's system check)

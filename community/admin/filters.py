@@ -1,10 +1,14 @@
 """The list filters the registry shares: place filters that list only the rows the user may
 see, and a "community" filter first for users who see several communities."""
 
+import datetime
+
 from django.contrib import admin
+from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext_lazy as _
 
 from accounts.access import SCOPES, community_ids, scoped
-from community.models import Building
+from community.models import Building, Resident
 
 # A filter lists at most this many choices. A user who sees every community (a superuser, the
 # division) would otherwise get every grid, compound and building of the division in the
@@ -51,3 +55,43 @@ class CommunityFilterMixin:
         if spans_communities(request.user):
             filters.insert(0, ("community", ScopedRelatedFilter))
         return filters
+
+
+class AsOfFilter(admin.SimpleListFilter):
+    """The rows as of a day (`?living_on=2025-01-01`: those living here on its eve), the
+    population an annual figure counts. Only shown when a link sets it: a figure's link lists
+    exactly the records it counts."""
+
+    title = _("living here at the end of the period")
+    parameter_name = "living_on"
+
+    def day(self):
+        try:
+            return datetime.date.fromisoformat(self.value() or "")
+        except ValueError:
+            return None
+
+    def lookups(self, request, model_admin):
+        day = self.day()
+        if day is None:
+            return []
+        last = day - datetime.timedelta(days=1)
+        return [(self.value(), _("On %(day)s") % {"day": last.isoformat()})]
+
+    def living(self, queryset_of_residents):
+        return queryset_of_residents.living_on(self.day())
+
+
+class ResidentAsOfFilter(AsOfFilter):
+    def queryset(self, request, queryset):
+        return self.living(queryset) if self.day() else queryset
+
+
+class HouseholdAsOfFilter(AsOfFilter):
+    title = _("lived in at the end of the period")
+
+    def queryset(self, request, queryset):
+        if not self.day():
+            return queryset
+        residents = self.living(Resident.objects.filter(household=OuterRef("pk")))
+        return queryset.filter(Exists(residents))

@@ -1,6 +1,7 @@
 """Party members and volunteer service hours in the back office."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -55,11 +56,15 @@ class PartyMemberAdmin(CommunityFilterMixin, NoFullNumberSearchMixin, CommunityS
 
 
 def _correct(request, service, data) -> str:
-    services.correct_volunteer_service(
-        service=service,
-        reason=data["reason"],
-        **{name: data[name] for name in services.CORRECTABLE},
-    )
+    try:
+        services.correct_volunteer_service(
+            service=service,
+            reason=data["reason"],
+            actor=request.user,
+            **{name: data[name] for name in services.CORRECTABLE},
+        )
+    except PermissionDenied as error:  # hours of a locked month: the secretary's to correct
+        raise ValidationError(str(error)) from None
     return _("Corrected (reason: %(reason)s); the hours wait to be verified again.") % {
         "reason": data["reason"].strip()
     }
@@ -118,5 +123,12 @@ class VolunteerServiceAdmin(StepsMixin, CommunityScopedAdmin):
 
     @admin.action(description=_("Verify the selected hours"), permissions=["change"])
     def verify(self, request, queryset):
-        count = services.verify_volunteer_services(user=request.user, services=queryset)
+        try:
+            count = services.verify_volunteer_services(user=request.user, services=queryset)
+        except (PermissionDenied, ValidationError) as error:
+            # Hours of a locked month: nothing is verified (the secretary corrects the month
+            # after reopening it, or verifies the hours with a reason through the service).
+            message = str(error) if isinstance(error, PermissionDenied) else error.messages[0]
+            self.message_user(request, message, messages.ERROR)
+            return
         self.message_user(request, _("%(count)s records verified.") % {"count": count})

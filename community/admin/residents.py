@@ -14,7 +14,12 @@ from accounts.access import home_community, scoped
 from accounts.admin_base import CommunityScopedAdmin, ScopedInlineMixin
 from accounts.paginator import EstimatedCountPaginator
 from community import services, views
-from community.admin.filters import CommunityFilterMixin, ScopedRelatedFilter
+from community.admin.filters import (
+    CommunityFilterMixin,
+    HouseholdAsOfFilter,
+    ResidentAsOfFilter,
+    ScopedRelatedFilter,
+)
 from community.admin.visits import HouseholdVisitInline, ResidentVisitInline
 from community.forms import HouseholdForm, ReasonExportForm, ResidentForm, ResidentInlineFormSet
 from community.models import CareTag, Household, Resident, ResidentTag
@@ -104,6 +109,7 @@ class HouseholdAdmin(CommunityFilterMixin, NoFullNumberInUrlMixin, CommunityScop
         ("building", ScopedRelatedFilter),
         "is_low_income",
         "is_zero_employment",
+        HouseholdAsOfFilter,
     ]
     search_fields = [ADDRESS_FIELD, "head__name"]
     search_help_text = _(
@@ -200,6 +206,7 @@ class ResidentAdmin(
             ("household__building", ScopedRelatedFilter),
             "residency_type",
             "gender",
+            ResidentAsOfFilter,
         ]
         if can_see_sensitive(request):
             filters.insert(3, ("tags__tag", ScopedRelatedFilter))

@@ -6,7 +6,7 @@ from django.urls import path
 
 from accounts.access import scoped
 from accounts.admin_base import CommunityScopedAdmin
-from community import views
+from community import services, views
 from community.admin.filters import CommunityFilterMixin, ScopedRelatedFilter
 from community.forms import VisitForm
 from community.models import Visit
@@ -56,7 +56,7 @@ class VisitAdmin(CommunityFilterMixin, CommunityScopedAdmin):
     date_hierarchy = "visited_on"
     search_fields = ["household__door_number", "household__building__number", "resident__name"]
     autocomplete_fields = ["household", "resident"]
-    fields = [*VisitForm.Meta.fields, "visitor"]
+    fields = [*VisitForm.Meta.fields, "change_reason", "visitor"]
     readonly_fields = ["visitor"]
     change_list_template = "admin/community/visit/change_list.html"
 
@@ -68,10 +68,24 @@ class VisitAdmin(CommunityFilterMixin, CommunityScopedAdmin):
             .defer("resident__id_number", "resident__phone")
         )
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"actor": request.user})
+
     def save_model(self, request, obj, form, change):
         if not change:
             obj.visitor = request.user
-        super().save_model(request, obj, form, change)
+        services.save_visit(
+            visit=obj, actor=request.user, reason=form.cleaned_data.get("change_reason", "")
+        )
+
+    def delete_model(self, request, obj):
+        services.delete_visit(visit=obj, actor=request.user)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # one by one, through the service
+        return actions
 
     def get_urls(self):
         return [

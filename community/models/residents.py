@@ -93,6 +93,15 @@ class ResidentQuerySet(AuditedQuerySet):
         """Residents who have not moved out."""
         return self.filter(moved_out__isnull=True)
 
+    def living_on(self, day):
+        """Residents who lived here on the eve of `day` (the last day of a period ending at
+        `day`): moved in before it (or on an unknown date) and not moved out before it. A
+        figure as of a past period's end stays what it was, whatever is imported later."""
+        return self.filter(
+            models.Q(moved_in__isnull=True) | models.Q(moved_in__lt=day),
+            models.Q(moved_out__isnull=True) | models.Q(moved_out__gte=day),
+        )
+
     def with_place(self):
         """What a list row shows: household, unit, building, compound and grid in one query.
 

@@ -56,6 +56,7 @@ def run_action(action, service_request, user, data):
         "service_request": service_request,
         "actor": user,
         "seen_event": data["seen_event"],  # refused if the request changed since the form
+        "change_reason": data.get("change_reason", ""),  # for a locked month's figures
     }
     if action == "accept":
         return accept_request(**common, note=data["note"])
@@ -135,6 +136,8 @@ class RequestActionsMixin:
             if form.is_valid():
                 try:
                     run_action(action, obj, request.user, form.cleaned_data)
+                except PermissionDenied as error:  # a locked month's figures: the secretary's
+                    form.add_error(None, str(error))
                 except ValidationError as error:
                     add_service_error(form, error)
                     if getattr(error, "code", None) == "request_changed":

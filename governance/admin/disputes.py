@@ -14,13 +14,14 @@ from django.db.models import Count
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from accounts.access import grid_ids, scope, staff_of
+from accounts.access import grid_ids, home_community, scope, staff_of
 from accounts.admin_base import CommunityScopedAdmin, ScopedInlineMixin, record_version
 from community.models import Resident
 from governance.admin._people import PeopleFieldsMixin
 from governance.forms.disputes import DisputeForm, DisputePartyForm
 from governance.models import Dispute, DisputeParty, LegalConsultation, MediationSession
-from governance.services.disputes import save_dispute
+from governance.services.disputes import delete_dispute, dispute_facts, save_dispute
+from governance.services.locked_months import community_stars, locked_facts
 
 
 class OwnGridMixin:
@@ -106,6 +107,7 @@ class DisputeAdmin(OwnGridMixin, CommunityScopedAdmin):
                     ("status", "outcome", "closed_on"),
                     ("agreement_signed", "agreement_fulfilled"),
                     "agreement",
+                    "change_reason",
                 ]
             },
         ),
@@ -130,8 +132,34 @@ class DisputeAdmin(OwnGridMixin, CommunityScopedAdmin):
             obj.get_risk_level_display(),
         )
 
-    def save_record(self, obj) -> None:
-        save_dispute(dispute=obj)
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        attrs = {"actor": request.user, "community": home_community(request.user)}
+        return type(form.__name__, (form,), attrs)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # one by one, through the service
+        return actions
+
+    def save_model(self, request, obj, form, change):
+        if self._fills_community(request) and not obj.community_id:
+            obj.community = home_community(request.user)
+        save_dispute(
+            dispute=obj, actor=request.user, reason=form.cleaned_data.get("change_reason", "")
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        if not super().has_delete_permission(request, obj):
+            return False
+        if obj is None:
+            return True
+        # A dispute counted in a locked month is only changed (with a reason), never deleted.
+        facts_of = dispute_facts(obj, community_stars(obj.community_id))
+        return not locked_facts(community=obj.community_id, facts_of=facts_of)
+
+    def delete_model(self, request, obj):
+        delete_dispute(dispute=obj, actor=request.user)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "mediator":

@@ -168,8 +168,24 @@ class LockedChangeAdmin(ReadOnlyAdmin):
 
 @admin.register(QuarterlyAssessment)
 class QuarterlyAssessmentAdmin(ReadOnlyAdmin):
-    list_display = ["year", "quarter", "star", "mean_score", "vetoed", "status", "grade", "page"]
-    list_filter = ["year", "quarter", "status", ("star", admin.RelatedOnlyFieldListFilter)]
+    list_display = [
+        "year",
+        "quarter",
+        "star",
+        "mean_score",
+        "vetoed",
+        "status",
+        "grade",
+        "stale",
+        "page",
+    ]
+    list_filter = [
+        "year",
+        "quarter",
+        "status",
+        "stale",
+        ("star", admin.RelatedOnlyFieldListFilter),
+    ]
     list_select_related = ["star"]
 
     @admin.display(description=_("assessment page"))

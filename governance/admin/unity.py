@@ -2,23 +2,35 @@ from django.contrib import admin
 from django.db.models import Count, Max
 from django.utils.translation import gettext_lazy as _
 
+from accounts.access import home_community
 from accounts.admin_base import CommunityScopedAdmin, ScopedInlineMixin
 from governance.admin._child_records import ChildRecordsMixin
 from governance.admin._people import PeopleFieldsMixin
+from governance.forms.unity import PairingContactFormSet, PairingForm
 from governance.models import Pairing, PairingContact
+from governance.services import unity
 
 
 class PairingContactInline(ScopedInlineMixin, admin.TabularInline):
     model = PairingContact
+    formset = PairingContactFormSet
     fields = ["contacted_on", "kind", "help_given", "recorded_by"]
     readonly_fields = ["recorded_by"]
     extra = 0
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        return type(formset.__name__, (formset,), {"actor": request.user})
 
 
 @admin.register(Pairing)
 class PairingAdmin(ChildRecordsMixin, PeopleFieldsMixin, CommunityScopedAdmin):
     """Staff set the pairings up; the unity star and the grid workers record their contacts
-    on the pairing's page (ChildRecordsMixin)."""
+    on the pairing's page (ChildRecordsMixin). A pairing or contact counted in a locked month
+    changes only with the secretary's reason, given on the pairing's form
+    (governance.services.unity)."""
+
+    form = PairingForm
 
     list_display = [
         "__str__",
@@ -57,10 +69,23 @@ class PairingAdmin(ChildRecordsMixin, PeopleFieldsMixin, CommunityScopedAdmin):
     def last_contact(self, obj):
         return obj.last
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        attrs = {"actor": request.user, "community": home_community(request.user)}
+        return type(form.__name__, (form,), attrs)
+
+    def save_model(self, request, obj, form, change):
+        if change and not self.changes_record(request, obj):
+            return  # only the contacts are the user's to write (ChildRecordsMixin)
+        if self._fills_community(request) and not obj.community_id:
+            obj.community = home_community(request.user)
+        unity.save_pairing(
+            pairing=obj, actor=request.user, reason=form.cleaned_data.get("change_reason", "")
+        )
+
     def save_formset(self, request, form, formset, change):
+        reason = form.cleaned_data.get("change_reason", "")
         for contact in formset.save(commit=False):
-            if contact.recorded_by_id is None:
-                contact.recorded_by = request.user
-            contact.save()
+            unity.save_contact(contact=contact, actor=request.user, reason=reason)
         for obj in formset.deleted_objects:
-            obj.delete()
+            unity.delete_contact(contact=obj, actor=request.user, reason=reason)

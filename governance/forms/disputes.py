@@ -7,11 +7,17 @@ from django.utils.translation import gettext_lazy as _
 
 from community.models import Resident
 from community.search import resident_by_number
+from governance.forms.locked import LockedFiguresFormMixin, reason_field
 from governance.models import Dispute, DisputeParty
-from governance.services.disputes import lifecycle_errors
+from governance.services.disputes import dispute_touched, lifecycle_errors
 
 
-class DisputeForm(forms.ModelForm):
+class DisputeForm(LockedFiguresFormMixin, forms.ModelForm):
+    """A dispute counted in a locked month's figures changes only with the secretary's
+    reason (governance.services.disputes)."""
+
+    change_reason = reason_field()
+
     class Meta:
         model = Dispute
         fields = [
@@ -50,6 +56,9 @@ class DisputeForm(forms.ModelForm):
             for message in messages:
                 self.add_error(field, message)
         return data
+
+    def touched(self, instance):
+        return dispute_touched(instance)
 
 
 class UnechoedInput(forms.TextInput):

@@ -8,6 +8,7 @@ from accounts.access import community_staff
 from community.models import Building, Compound, Grid, Unit
 from community.normalize import normalize_identifier
 from community.validators import normalize_mobile
+from governance.forms.work import reason_field
 from governance.models import ServiceRequest, Star
 from governance.models.requests import RequestCategory, is_reference, normalise_reference
 from governance.services.request_photos import MAX_PHOTOS
@@ -20,6 +21,8 @@ def add_service_error(form, error: ValidationError) -> None:
     if hasattr(error, "error_dict"):
         for field, errors in error.error_dict.items():
             form.add_error(field if field in form.fields else None, errors)
+    elif getattr(error, "code", None) == "reason_required" and "change_reason" in form.fields:
+        form.add_error("change_reason", error)  # a locked month's change without its reason
     else:
         form.add_error(None, error)
 
@@ -331,6 +334,14 @@ class WorkflowForm(forms.Form):
             "min_value": _("This form is out of date: open the request again."),
         },
     )
+    # A step that changes the figures of a month whose scores are locked (an extension of a
+    # deadline that passed in it, a rejection, a rating that reopens a request resolved in
+    # it) needs the party secretary and this reason (governance.services.request_lifecycle).
+    change_reason = reason_field()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["change_reason"] = self.fields.pop("change_reason")  # last on the page
 
 
 class NoteForm(WorkflowForm):

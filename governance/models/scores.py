@@ -198,7 +198,13 @@ class LockedChange(models.Model):
     action = models.CharField(_("change"), max_length=50)
     reason = models.TextField(_("reason"))
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+        help_text=_("Empty: the resident's own step (a rating that reopened a request)."),
     )
     at = models.DateTimeField(_("at"), auto_now_add=True)
 
@@ -250,6 +256,11 @@ class QuarterlyAssessment(models.Model):
     status = models.CharField(_("result"), max_length=10, choices=Status.choices)
     grade = models.CharField(_("grade"), max_length=10, choices=Grade.choices)
     remarks = models.TextField(_("secretary's remarks"), blank=True)
+    stale = models.BooleanField(
+        _("stale"),
+        default=False,
+        help_text=_("A month of the quarter was reopened after the assessment: assess it again."),
+    )
     assessed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

@@ -4,6 +4,10 @@
 A dispute is found, may be accepted for mediation, and closes with an outcome; an agreement
 must be signed before it can be fulfilled. Every way of saving a dispute (the back office, the
 demo builder) goes through save_dispute(), which refuses a record that breaks these rules.
+
+A dispute counts in the figures of the months it was found, accepted for mediation and closed
+in (dispute_facts); a change to those facts in a month whose scores are locked needs the party
+secretary and a reason (governance.services.locked_months), like a change to the ledger.
 """
 
 import datetime
@@ -13,6 +17,13 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from governance.models import Dispute
+from governance.services.locked_months import (
+    community_stars,
+    delete_guarded,
+    facts,
+    guard_months,
+    touched_by,
+)
 
 
 def lifecycle_errors(
@@ -65,9 +76,55 @@ def check_dispute(dispute: Dispute) -> None:
         raise ValidationError(errors)
 
 
+def dispute_facts(dispute: Dispute | None, star_ids: list[int]) -> set:
+    """What the dispute counts for in the months' figures (governance.queries.metrics): found
+    (and whether major), accepted for mediation, closed with its outcome. A dispute of a star
+    counts in that star's figures; one without a star in the community's (every star)."""
+    if dispute is None:
+        return set()
+    stars = [dispute.star_id] if dispute.star_id else star_ids
+    return facts(
+        stars,
+        [
+            (dispute.found_on, "found", dispute.is_major),
+            (dispute.mediation_accepted_on, "mediated"),
+            (dispute.closed_on, "closed", dispute.outcome),
+        ],
+    )
+
+
+def stored_facts(dispute: Dispute, star_ids: list[int], *, lock: bool = False) -> set:
+    """The facts of the dispute as stored (none for a new one)."""
+    if not dispute.pk:
+        return set()
+    queryset = Dispute.objects.select_for_update() if lock else Dispute.objects
+    return dispute_facts(queryset.filter(pk=dispute.pk).first(), star_ids)
+
+
+def dispute_touched(dispute: Dispute, *, lock: bool = False) -> frozenset:
+    """The (star, month) pairs whose figures saving the dispute as it is now would change."""
+    star_ids = community_stars(dispute.community_id)
+    return touched_by(stored_facts(dispute, star_ids, lock=lock), dispute_facts(dispute, star_ids))
+
+
 @transaction.atomic
-def save_dispute(*, dispute: Dispute) -> Dispute:
-    """Save a new or changed dispute once it keeps the lifecycle rules."""
+def save_dispute(*, dispute: Dispute, actor, reason: str = "") -> Dispute:
+    """Save a new or changed dispute once it keeps the lifecycle rules and the locked months."""
     check_dispute(dispute)
+    guard_months(
+        record=dispute,
+        community=dispute.community_id,
+        touched=dispute_touched(dispute, lock=True),
+        actor=actor,
+        reason=reason,
+    )
     dispute.save()
     return dispute
+
+
+@transaction.atomic
+def delete_dispute(*, dispute: Dispute, actor, reason: str = "") -> None:
+    """Delete a dispute; one counted in a locked month needs the secretary and a reason."""
+    star_ids = community_stars(dispute.community_id)
+    touched = {(star, month) for star, month, _detail in dispute_facts(dispute, star_ids)}
+    delete_guarded(record=dispute, touched=touched, actor=actor, reason=reason)

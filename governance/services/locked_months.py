@@ -4,6 +4,15 @@ unlocked month only marks its scores stale, for the next calculation to refresh.
 
 The ledger, the weekly dispatch and the score inputs (veto events, manual values) all write
 through guard_months() / guard_changes(); forms ask check_months() to show the refusal first.
+
+Every other source of a month's figures (disputes, requests and their steps, pairings and their
+contacts, and the registry's visits and volunteer hours through community.frozen_months) says
+what it contributes as facts: (star, month, detail) triples, each a thing the month's figures
+count (a dispute found, a request due and whether on time, a contact made). A change touches
+the months whose facts differ before and after it (touched_by()), so work that goes on after a
+month is locked (resolving last month's dispute this month) is not refused, while a change that
+would alter a locked month's counts is. A fact the community's figures count whatever the star
+(a visit, a request received) is given for every star (community_stars()).
 """
 
 import datetime
@@ -14,7 +23,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
 from accounts.access import is_secretary
-from governance.models import LockedChange, MonthlyScore
+from governance.models import LockedChange, MonthlyScore, Star
 from governance.periods import month_start
 
 
@@ -35,11 +44,16 @@ def _scores_touched(*, community, touched, lock: bool) -> list[MonthlyScore]:
     return [score for score in queryset if (score.star_id, score.month) in pairs]
 
 
-def _refuse_locked(scores: list[MonthlyScore], *, actor, reason: str) -> list[MonthlyScore]:
+def _refuse_locked(
+    scores: list[MonthlyScore], *, actor, reason: str, resident: bool = False
+) -> list[MonthlyScore]:
     """The locked scores among those touched; a change to them needs the secretary and a
-    reason: PermissionDenied (not the secretary) or ValidationError (no reason)."""
+    reason: PermissionDenied (not the secretary) or ValidationError (no reason).
+
+    resident: the change is a resident's own step (a rating that reopens a request), which is
+    never refused: it is logged with the reason given and no user."""
     locked = [score for score in scores if score.is_locked]
-    if locked:
+    if locked and not resident:
         months = ", ".join(sorted({f"{score.month:%Y-%m}" for score in locked}))
         if not is_secretary(actor):
             raise PermissionDenied(
@@ -118,12 +132,15 @@ def delete_guarded(*, record, touched, actor, reason: str) -> None:
     record.delete()
 
 
-def guard_changes(*, community, changes: list[Change], actor, reason: str) -> list[MonthlyScore]:
+def guard_changes(
+    *, community, changes: list[Change], actor, reason: str, resident: bool = False
+) -> list[MonthlyScore]:
     """guard_months() for several records of one community: the scores they touch are read
-    once; each locked score a record touches gets its LockedChange row."""
+    once; each locked score a record touches gets its LockedChange row (resident: see
+    _refuse_locked; the row has no user)."""
     touched = set().union(*(change.touched for change in changes))
     scores = _scores_touched(community=community, touched=touched, lock=True)
-    locked = _refuse_locked(scores, actor=actor, reason=reason)
+    locked = _refuse_locked(scores, actor=actor, reason=reason, resident=resident)
     rows = []
     for change in changes:
         months = {(star_id, month_start(day)) for star_id, day in change.touched}
@@ -133,7 +150,7 @@ def guard_changes(*, community, changes: list[Change], actor, reason: str) -> li
                 record=change.record[:200],
                 action=change.action,
                 reason=reason,
-                user=actor,
+                user=None if resident else actor,
             )
             for score in locked
             if (score.star_id, score.month) in months
@@ -160,3 +177,57 @@ def is_month_locked(*, community, star_ids: Iterable[int], day: datetime.date) -
         month=month_start(day),
         state=MonthlyScore.State.LOCKED,
     ).exists()
+
+
+# --- facts: what a record contributes to the months' figures -----------------------------------
+
+
+def community_stars(community) -> list[int]:
+    """The ids of the community's stars: a fact the community's figures count whatever the
+    star is given for each of them (one query)."""
+    community_id = getattr(community, "pk", community)
+    return list(Star.objects.filter(community_id=community_id).values_list("id", flat=True))
+
+
+def facts(star_ids: Iterable[int], dated: Iterable[tuple]) -> set:
+    """(star, month, detail) for each star and each (day, *detail) of a record; a day None
+    (a step not taken yet) counts in no month."""
+    return {
+        (star_id, month_start(day), tuple(detail))
+        for day, *detail in dated
+        if day is not None
+        for star_id in star_ids
+    }
+
+
+def touched_by(before: Iterable[tuple], after: Iterable[tuple]) -> frozenset:
+    """The (star, month) pairs whose facts differ before and after a change."""
+    return frozenset((star_id, month) for star_id, month, _detail in set(before) ^ set(after))
+
+
+def locked_facts(*, community, facts_of: Iterable[tuple]) -> bool:
+    """Whether any of these facts lies in a locked month (the admin offers no delete then)."""
+    pairs = {(star_id, month) for star_id, month, _detail in facts_of}
+    return any(
+        score.is_locked for score in _scores_touched(community=community, touched=pairs, lock=False)
+    )
+
+
+def guard_registry_change(
+    *, record, community_id, before, after, actor, reason, action="", check_only=False
+) -> None:
+    """The guard of the registry's records (community.frozen_months): their facts, the
+    community's figures whatever the star, go through check_months() or guard_months()."""
+    stars = community_stars(community_id)
+    touched = touched_by(facts(stars, before), facts(stars, after))
+    if check_only:
+        check_months(community=community_id, touched=touched, actor=actor, reason=reason)
+        return
+    guard_months(
+        record=record,
+        community=community_id,
+        touched=touched,
+        actor=actor,
+        reason=reason,
+        action=action,
+    )

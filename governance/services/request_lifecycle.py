@@ -15,6 +15,13 @@ with code="request_changed", naming who changed what and when, if any event was 
 Every write to a request after its submission happens under that lock and writes an event, so
 the last event id is the request's version, and the first of two stale submissions wins while
 the second changes nothing.
+
+A request counts in the figures of the months it was received, resolved, due and rated in
+(request_facts). A step that changes those facts for a month whose scores are locked (an
+extension of a deadline that passed in it, a rejection, a rating that reopens a request
+resolved in it) needs the party secretary and a reason (`change_reason`), like a change to the
+ledger (governance.services.locked_months); a resident's own rating is never refused, and is
+logged as the resident's.
 """
 
 import datetime as dt
@@ -26,6 +33,14 @@ from django.utils.translation import gettext_lazy as _
 
 from governance import deadlines
 from governance.models.requests import RequestEvent, ServiceRequest
+from governance.services.locked_months import (
+    Change,
+    community_stars,
+    facts,
+    guard_changes,
+    record_label,
+    touched_by,
+)
 
 Status = ServiceRequest.Status
 Kind = RequestEvent.Kind
@@ -173,13 +188,70 @@ def lock_requests(requests, action: str) -> dict[int, ServiceRequest]:
     return locked
 
 
-def apply_steps(steps) -> None:
+def _local_day(moment: dt.datetime | None) -> dt.date | None:
+    return timezone.localdate(moment) if moment else None
+
+
+def request_facts(sr: ServiceRequest, star_ids: list[int]) -> set:
+    """What the request counts for in the months' figures (governance.queries.metrics):
+    received and resolved (the community's figures, every star), due with whether it counts
+    and was met, and rated (its star's figures; every star when it has none)."""
+    own = [sr.star_id] if sr.star_id else star_ids
+    counted = sr.status not in (Status.REJECTED, Status.MERGED)
+    on_time = bool(sr.resolved_at and sr.due_at and sr.resolved_at <= sr.due_at)
+    return facts(
+        star_ids,
+        [
+            (_local_day(sr.submitted_at), "received"),
+            (_local_day(sr.resolved_at), "resolved", sr.submitted_at),
+        ],
+    ) | facts(
+        own,
+        [
+            (_local_day(sr.due_at), "due", counted, on_time),
+            (_local_day(sr.rated_at), "rated", sr.satisfaction, sr.rated_solved),
+        ],
+    )
+
+
+def _guard_steps(planned, *, action: str) -> None:
+    """Refuse (or log) the steps' changes to locked months' figures: `planned` holds
+    (request, facts before, the community's stars, actor, change reason) with the request's
+    new values set. Steps of one community, actor and reason are checked together."""
+    groups: dict = {}
+    for sr, before, stars, actor, reason in planned:
+        change = Change(
+            touched=touched_by(before, request_facts(sr, stars)),
+            record=record_label(sr),
+            action=action,
+        )
+        groups.setdefault((sr.community_id, actor, reason), []).append(change)
+    for (community_id, actor, reason), changes in groups.items():
+        guard_changes(
+            community=community_id,
+            changes=changes,
+            actor=actor,
+            reason=reason or (gettext("The resident's rating") if actor is None else ""),
+            resident=actor is None,
+        )
+
+
+def apply_steps(steps, change_reasons=None) -> None:
     """apply_step for many (locked) requests: `steps` holds (request, kind, to_status, actor,
     now, note, public_note, fields) tuples. Each request is saved as apply_step saves it (its
     own UPDATE of the fields the step sets, audited like any save); their events, the rows
     apply_step would write, go in with one INSERT."""
     events = []
-    for sr, kind, to_status, actor, now, note, public_note, fields in steps:
+    guarded = []
+    reasons = change_reasons or [""] * len(steps)
+    star_ids = {}
+    for (sr, kind, to_status, actor, now, note, public_note, fields), reason in zip(
+        steps, reasons, strict=True
+    ):
+        if sr.community_id not in star_ids:
+            star_ids[sr.community_id] = community_stars(sr.community_id)
+        stars = star_ids[sr.community_id]
+        guarded.append((sr, request_facts(sr, stars), stars, actor, reason))
         events.append(
             RequestEvent(
                 request=sr,
@@ -195,6 +267,9 @@ def apply_steps(steps) -> None:
         sr.status = to_status
         for name, value in fields.items():
             setattr(sr, name, value)
+    if steps:
+        _guard_steps(guarded, action=steps[0][1])
+    for sr, _kind, _to, _actor, _now, _note, _public, fields in steps:
         sr.save(update_fields=["status", *fields])
     RequestEvent.objects.bulk_create(events)
 
@@ -209,14 +284,19 @@ def apply_step(
     note: str = "",
     public_note: str = "",
     fields: dict | None = None,
+    change_reason: str = "",
 ) -> ServiceRequest:
     """Save the (locked) request in to_status with the given field values and write the
     step's event, from the status it had to to_status (the same status for a step that
-    changes only fields, like an extension or a rating)."""
+    changes only fields, like an extension or a rating). A change to a locked month's
+    figures needs the secretary and change_reason (see the module's docstring)."""
     from_status = sr.status
+    stars = community_stars(sr.community_id)
+    before = request_facts(sr, stars)
     sr.status = to_status
     for name, value in (fields or {}).items():
         setattr(sr, name, value)
+    _guard_steps([(sr, before, stars, actor, change_reason)], action=kind)
     sr.save(update_fields=["status", *(fields or {})])
     record_event(
         sr,
@@ -232,7 +312,14 @@ def apply_step(
 
 
 def apply_rating(
-    sr: ServiceRequest, *, solved: bool, satisfaction: str, comment: str, actor, now: dt.datetime
+    sr: ServiceRequest,
+    *,
+    solved: bool,
+    satisfaction: str,
+    comment: str,
+    actor,
+    now: dt.datetime,
+    change_reason: str = "",
 ) -> ServiceRequest:
     """Record a rating on the (locked) request, the resident's or one taken at the follow-up;
     unsolved or unsatisfied sends the request back to whoever had it, with a fresh deadline."""
@@ -242,6 +329,7 @@ def apply_rating(
         sr.status,
         actor=actor,
         now=now,
+        change_reason=change_reason,
         note=comment,
         fields={
             "rated_solved": solved,
@@ -260,6 +348,7 @@ def apply_rating(
         back_to,
         actor=actor,
         now=now,
+        change_reason=change_reason,
         public_note=gettext("Reopened: the community will handle it again."),
         fields={
             "reopen_count": sr.reopen_count + 1,

@@ -254,8 +254,11 @@ STEPS = {
 }
 
 
-def _take(action: str, service_request, actor, seen_event, now, **values) -> ServiceRequest:
-    """One step on one request: check the values, lock, plan, write (call in a transaction)."""
+def _take(
+    action: str, service_request, actor, seen_event, now, change_reason="", **values
+) -> ServiceRequest:
+    """One step on one request: check the values, lock, plan, write (call in a transaction).
+    change_reason: the secretary's reason for a step that changes a locked month's figures."""
     check, plan = STEPS[action]
     check(**values)
     sr = lock_request(service_request, action, seen_event)
@@ -270,13 +273,16 @@ def _take(action: str, service_request, actor, seen_event, now, **values) -> Ser
         note=change.note,
         public_note=change.public_note,
         fields=change.fields,
+        change_reason=change_reason,
     )
 
 
 @transaction.atomic
-def accept_request(*, service_request: ServiceRequest, actor, note="", seen_event=None, now=None):
+def accept_request(
+    *, service_request: ServiceRequest, actor, note="", seen_event=None, now=None, change_reason=""
+):
     """Take a submitted request on: the community will handle it."""
-    return _take("accept", service_request, actor, seen_event, now, note=note)
+    return _take("accept", service_request, actor, seen_event, now, change_reason, note=note)
 
 
 @transaction.atomic
@@ -287,9 +293,12 @@ def reject_request(
     reason: str,
     seen_event: int | None = None,
     now: dt.datetime | None = None,
+    change_reason: str = "",
 ) -> ServiceRequest:
     """Turn the request down; the reason is shown to the resident."""
-    return _take("reject", service_request, actor, seen_event, now, reason=reason or "")
+    return _take(
+        "reject", service_request, actor, seen_event, now, change_reason, reason=reason or ""
+    )
 
 
 @transaction.atomic
@@ -301,10 +310,18 @@ def merge_request(
     note: str = "",
     seen_event: int | None = None,
     now: dt.datetime | None = None,
+    change_reason: str = "",
 ) -> ServiceRequest:
     """Close the request as a duplicate of another open one of the same community."""
     return _take(
-        "merge", service_request, actor, seen_event, now, duplicate_of=duplicate_of, note=note
+        "merge",
+        service_request,
+        actor,
+        seen_event,
+        now,
+        change_reason,
+        duplicate_of=duplicate_of,
+        note=note,
     )
 
 
@@ -319,6 +336,7 @@ def assign_request(
     note: str = "",
     seen_event: int | None = None,
     now: dt.datetime | None = None,
+    change_reason: str = "",
 ) -> ServiceRequest:
     """Give the request to a grid worker or staff member and/or to a star's group."""
     return _take(
@@ -327,6 +345,7 @@ def assign_request(
         actor,
         seen_event,
         now,
+        change_reason,
         assignee=assignee,
         star=star,
         grid=grid,
@@ -335,9 +354,11 @@ def assign_request(
 
 
 @transaction.atomic
-def start_request(*, service_request: ServiceRequest, actor, note="", seen_event=None, now=None):
+def start_request(
+    *, service_request: ServiceRequest, actor, note="", seen_event=None, now=None, change_reason=""
+):
     """The assignee starts the work."""
-    return _take("start", service_request, actor, seen_event, now, note=note)
+    return _take("start", service_request, actor, seen_event, now, change_reason, note=note)
 
 
 def resolve_request(
@@ -348,11 +369,12 @@ def resolve_request(
     photos: Sequence[ContentFile] = (),
     seen_event: int | None = None,
     now: dt.datetime | None = None,
+    change_reason: str = "",
 ) -> ServiceRequest:
     """Record the resolution (shown to the resident) with up to 3 photos (already cleaned)."""
     _check_resolution(note=note, photos=photos)
     with photo_files() as written, transaction.atomic():
-        sr = _take("resolve", service_request, actor, seen_event, now, note=note)
+        sr = _take("resolve", service_request, actor, seen_event, now, change_reason, note=note)
         save_photos(sr, photos, stage=RequestPhoto.Stage.RESOLVED, written=written)
         return sr
 
@@ -367,23 +389,32 @@ def follow_up_request(
     satisfaction: str = "",
     seen_event: int | None = None,
     now: dt.datetime | None = None,
+    change_reason: str = "",
 ) -> ServiceRequest:
     """The follow-up visit or call (回访). A rating given there counts as the resident's; an
     unsolved or unsatisfied one reopens the request."""
     _check_follow_up(note=note, solved=solved, satisfaction=satisfaction)
     now = now or timezone.now()
-    sr = _take("follow_up", service_request, actor, seen_event, now, note=note or "")
+    sr = _take("follow_up", service_request, actor, seen_event, now, change_reason, note=note or "")
     if solved is not None:
         apply_rating(
-            sr, solved=solved, satisfaction=satisfaction, comment=note.strip(), actor=actor, now=now
+            sr,
+            solved=solved,
+            satisfaction=satisfaction,
+            comment=note.strip(),
+            actor=actor,
+            now=now,
+            change_reason=change_reason,
         )
     return sr
 
 
 @transaction.atomic
-def close_request(*, service_request: ServiceRequest, actor, note="", seen_event=None, now=None):
+def close_request(
+    *, service_request: ServiceRequest, actor, note="", seen_event=None, now=None, change_reason=""
+):
     """Close the request after its follow-up."""
-    return _take("close", service_request, actor, seen_event, now, note=note)
+    return _take("close", service_request, actor, seen_event, now, change_reason, note=note)
 
 
 @transaction.atomic
@@ -395,6 +426,7 @@ def extend_request(
     reason: str,
     seen_event: int | None = None,
     now: dt.datetime | None = None,
+    change_reason: str = "",
 ) -> ServiceRequest:
     """Approve the one extension a request may get (at most 15 working days)."""
     return _take(
@@ -403,6 +435,7 @@ def extend_request(
         actor,
         seen_event,
         now,
+        change_reason,
         working_days=working_days,
         reason=reason or "",
     )
@@ -411,12 +444,15 @@ def extend_request(
 @dataclass(frozen=True)
 class Step:
     """One request's step in a batch (take_steps): who takes it, when (default: now) and the
-    values its single function takes (note, reason, assignee, duplicate_of, ...)."""
+    values its single function takes (note, reason, assignee, duplicate_of, ...); like the
+    single step, one that changes a locked month's figures needs the secretary's
+    change_reason."""
 
     service_request: ServiceRequest
     actor: object
     now: dt.datetime | None = None
     values: dict = field(default_factory=dict)
+    change_reason: str = ""
 
 
 @transaction.atomic
@@ -454,5 +490,5 @@ def take_steps(action: str, steps: Sequence[Step]) -> list[ServiceRequest]:
                 change.fields,
             )
         )
-    apply_steps(planned)
+    apply_steps(planned, [step.change_reason for step in steps])
     return [locked[step.service_request.pk] for step in steps]

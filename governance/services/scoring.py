@@ -3,7 +3,8 @@
 The month's scores are calculated by governance.queries.scores (SQL figures combined by the
 formula of governance.score_formula) and stored here; the secretary reviews them (R,
 C, a bonus), locks the month once every star is reviewed and fresh, may reopen it with a reason,
-and makes the quarterly assessment once the quarter's three months are locked. Veto events and
+and makes the quarterly assessment once the quarter's three months are locked (reopening one
+of them marks the assessment stale until it is made again). Veto events and
 hand-entered values are written through the month guard: a change to a locked month needs the
 secretary and a reason.
 """
@@ -278,6 +279,12 @@ def reopen_month(*, community, month: datetime.date, actor, reason: str) -> list
         LockedChange(score=s, record=str(s), action="reopen", reason=reason, user=actor)
         for s in scores
     )
+    # The quarter's assessment was made from the locked month: it no longer stands until the
+    # quarter is assessed again (assess_quarter clears the flag).
+    start = month_start(month)
+    QuarterlyAssessment.objects.filter(
+        community=community, year=start.year, quarter=(start.month - 1) // 3 + 1
+    ).update(stale=True)
     return scores
 
 
@@ -360,6 +367,7 @@ def assess_quarter(
                 "grade": row.grade,
                 "remarks": remarks.get(row.star.id, ""),
                 "assessed_by": actor,
+                "stale": False,
             },
         )
         assessments.append(assessment)

@@ -325,6 +325,7 @@ def quarter_view(request, year, quarter):
             "form": form,
             "can_assess": can_assess,
             "lit_count": sum(1 for row in rows if row.status == QuarterlyAssessment.Status.LIT),
+            "any_stale": any(a.stale for a in saved.values()),
             "Status": QuarterlyAssessment.Status,
             "MonthlyScore": MonthlyScore,
         },

@@ -30,7 +30,8 @@ Kind = WorkLog.Kind
 REQUESTS_RESOLVED = gettext_lazy("Resident requests resolved")
 RESOLVED_REQUESTS = between("admin:governance_servicerequest_changelist", "resolved_at", at=True)
 DISPUTES = between("admin:governance_dispute_changelist", "found_on")
-CURRENT = {"moved_out__isnull": "True"}
+# The population at the end of the year (community.admin.filters.AsOfFilter).
+CURRENT = {"living_on": END}
 PAIRINGS = link("admin:governance_pairing_changelist", started_on__lt=END)
 
 OVERVIEW = (
@@ -38,7 +39,7 @@ OVERVIEW = (
         "households",
         gettext_lazy("Households"),
         take("households"),
-        link("admin:community_household_changelist"),
+        link("admin:community_household_changelist", **CURRENT),
         counts_records=True,
     ),
     One(

@@ -71,19 +71,25 @@ def ledger(year: YearRecords) -> dict:
     return ledger_figures(community=year.community, start=year.start, end=year.end)
 
 
+def living(year: YearRecords):
+    """The residents living here at the end of the year (by their move-in and move-out dates):
+    a past year's population never changes with later imports or moves."""
+    return Resident.objects.filter(community=year.community).living_on(year.end)
+
+
 @source
 def people(year: YearRecords) -> dict:
-    """Current residents, and those of minority groups."""
-    return (
-        Resident.objects.filter(community=year.community)
-        .current()
-        .aggregate(residents=Count("id"), minority=Count("id", filter=~Q(ethnicity__in=["", HAN])))
+    """Residents at the end of the year, and those of minority groups."""
+    return living(year).aggregate(
+        residents=Count("id"), minority=Count("id", filter=~Q(ethnicity__in=["", HAN]))
     )
 
 
 @source
 def households(year: YearRecords) -> int:
-    return Household.objects.filter(community=year.community).count()
+    """Households with somebody living there at the end of the year."""
+    lived_in = living(year).filter(household=OuterRef("pk"))
+    return Household.objects.filter(community=year.community).filter(Exists(lived_in)).count()
 
 
 @source

@@ -62,4 +62,4 @@ def test_summary_of_a_year_without_records_is_zero(demo):
     assert figures["requests_resolved"] == 0
     assert figures["safety_publicity"] == 0
     assert figures["mediation_rate"] is None
-    assert figures["minority_residents"] == 563  # the registry is as of today
+    assert figures["minority_residents"] == 563  # as of the end of 2023 (move-in dates)

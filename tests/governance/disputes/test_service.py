@@ -36,7 +36,7 @@ def test_a_valid_open_dispute_breaks_no_rule():
     assert lifecycle_errors(status=Dispute.Status.FOUND, found_on=DAY) == {}
 
 
-def test_save_dispute_refuses_a_broken_record_and_writes_nothing(community):
+def test_save_dispute_refuses_a_broken_record_and_writes_nothing(community, staff):
     dispute = Dispute(
         community=community,
         title="楼上漏水",
@@ -44,6 +44,6 @@ def test_save_dispute_refuses_a_broken_record_and_writes_nothing(community):
         status=Dispute.Status.CLOSED,
     )
     with pytest.raises(ValidationError) as refused:
-        save_dispute(dispute=dispute)
+        save_dispute(dispute=dispute, actor=staff)
     assert set(refused.value.message_dict) == {"outcome", "closed_on"}
     assert not Dispute.objects.exists()

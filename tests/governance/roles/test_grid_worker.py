@@ -81,7 +81,7 @@ def _dispute_data(client, other_party_number):
             "kind": "neighbour",
             "source": "patrol",
             "risk_level": "yellow",
-            "found_on": "2024-10-08",
+            "found_on": "2025-01-08",  # the demo year 2024 is locked
             "status": "found",
             "parties-0-role": "applicant",
             "parties-0-resident": str(own.pk),
@@ -148,7 +148,7 @@ def test_a_grid_worker_records_a_contact_of_a_pairing_of_their_grid(demo, login)
     data = add_row(
         page_data(client.get(url)),
         "contacts",
-        contacted_on="2024-12-02",
+        contacted_on="2025-01-06",  # the demo year 2024 is locked
         kind="phone",
         help_given="电话了解冬季取暖情况",
     )
