@@ -196,7 +196,13 @@ def verify_volunteer_services(*, user, services, reason: str = "") -> int:
     is not edited any more: a change goes through correct_volunteer_service(). Verifying a
     party member's hours of a month whose scores are locked changes its figures: the
     secretary's, with a reason (frozen_months)."""
-    pending = list(services.filter(verified_by__isnull=True).select_for_update())
+    # Locked alone: the caller's queryset may join other tables (an admin list's
+    # select_related), and PostgreSQL cannot lock the nullable side of an outer join.
+    pending = list(
+        VolunteerService.objects.filter(
+            pk__in=list(services.values_list("pk", flat=True)), verified_by__isnull=True
+        ).select_for_update()
+    )
     for service in pending:
         before = frozen_months.service_facts(service)
         service.verified_by = user
