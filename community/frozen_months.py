@@ -15,14 +15,17 @@ A fact is (day, *detail): what the month's figure counts of the record.
 from collections.abc import Callable
 
 _guard: Callable | None = None
+_guard_many: Callable | None = None
 
 
-def register_guard(function: Callable) -> None:
+def register_guard(function: Callable, many: Callable) -> None:
     """function(record=, community_id=, before=, after=, actor=, reason=, action=,
     check_only=): refuses (PermissionDenied, ValidationError) a change to a locked month's
-    facts, or (check_only False) logs it and marks the month's figures stale."""
-    global _guard
-    _guard = function
+    facts, or (check_only False) logs it and marks the month's figures stale. many(
+    community_id=, changes=[(record, before, after)], actor=, reason=, action=): the same for
+    many records of one community at once."""
+    global _guard, _guard_many
+    _guard, _guard_many = function, many
 
 
 def guard(
@@ -46,6 +49,21 @@ def guard(
             reason=reason,
             action=action,
             check_only=check_only,
+        )
+
+
+def guard_each(*, changes, actor, reason: str = "", action: str = "") -> None:
+    """guard() for many (record, facts before, facts after): one check per community (its
+    scores read once), not one per record."""
+    by_community: dict = {}
+    for record, before, after in changes:
+        if before != after:
+            by_community.setdefault(record.community_id, []).append((record, before, after))
+    if _guard_many is None:
+        return
+    for community_id, group in by_community.items():
+        _guard_many(
+            community_id=community_id, changes=group, actor=actor, reason=reason, action=action
         )
 
 

@@ -203,18 +203,12 @@ def verify_volunteer_services(*, user, services, reason: str = "") -> int:
             pk__in=list(services.values_list("pk", flat=True)), verified_by__isnull=True
         ).select_for_update()
     )
+    changes = []
     for service in pending:
         before = frozen_months.service_facts(service)
         service.verified_by = user
-        frozen_months.guard(
-            record=service,
-            community_id=service.community_id,
-            before=before,
-            after=frozen_months.service_facts(service),
-            actor=user,
-            reason=reason,
-            action="verify",
-        )
+        changes.append((service, before, frozen_months.service_facts(service)))
+    frozen_months.guard_each(changes=changes, actor=user, reason=reason, action="verify")
     return VolunteerService.objects.filter(pk__in=[s.pk for s in pending]).update(verified_by=user)
 
 

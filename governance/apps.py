@@ -78,7 +78,10 @@ class GovernanceConfig(AppConfig):
         caching.connect()
         # The registry's visits and volunteer hours feed the months' figures: frozen with them.
         from community import frozen_months
-        from governance.services.locked_months import guard_registry_change
+        from governance.services.locked_months import (
+            guard_registry_change,
+            guard_registry_changes,
+        )
 
-        frozen_months.register_guard(guard_registry_change)
+        frozen_months.register_guard(guard_registry_change, guard_registry_changes)
         from governance import checks  # noqa: F401  (the holiday schedule's system check)

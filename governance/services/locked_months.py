@@ -217,17 +217,35 @@ def guard_registry_change(
     *, record, community_id, before, after, actor, reason, action="", check_only=False
 ) -> None:
     """The guard of the registry's records (community.frozen_months): their facts, the
-    community's figures whatever the star, go through check_months() or guard_months()."""
-    stars = community_stars(community_id)
-    touched = touched_by(facts(stars, before), facts(stars, after))
+    community's figures whatever the star, go through check_months() or guard_changes()."""
     if check_only:
+        stars = community_stars(community_id)
+        touched = touched_by(facts(stars, before), facts(stars, after))
         check_months(community=community_id, touched=touched, actor=actor, reason=reason)
         return
-    guard_months(
-        record=record,
-        community=community_id,
-        touched=touched,
+    guard_registry_changes(
+        community_id=community_id,
+        changes=[(record, before, after)],
         actor=actor,
         reason=reason,
         action=action,
+    )
+
+
+def guard_registry_changes(*, community_id, changes, actor, reason, action="") -> None:
+    """guard_registry_change() for many (record, facts before, facts after) of one community:
+    its stars and the scores touched are read once for all of them."""
+    stars = community_stars(community_id)
+    guard_changes(
+        community=community_id,
+        changes=[
+            Change(
+                touched=touched_by(facts(stars, before), facts(stars, after)),
+                record=record_label(record),
+                action=action or ("change" if record.pk else "add"),
+            )
+            for record, before, after in changes
+        ],
+        actor=actor,
+        reason=reason,
     )

@@ -5,8 +5,11 @@ with a reason (logged in the scores' log of locked months)."""
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from community.models import Visit, VolunteerService
+from community.services import verify_volunteer_services
 from tests.factories import (
     HouseholdFactory,
     PartyMemberFactory,
@@ -85,3 +88,28 @@ def test_correcting_verified_hours_of_a_locked_month(
     assert client.post(url, data).status_code == 302
     assert VolunteerService.objects.get().hours == 3
     logged("少记一小时", secretary)
+
+
+def test_verifying_hours_checks_the_locked_months_once_for_all_records(
+    community, staff, locked_january
+):
+    """The admin action on 1 or 3 records of February: the same queries (no per-record check)."""
+    member = PartyMemberFactory(resident__community=community)
+    counts = []
+    for rows in (1, 3):
+        made = [
+            VolunteerServiceFactory(
+                resident=None,
+                party_member=member,
+                community=community,
+                served_on=dt.date(2024, 2, 3),
+            )
+            for _ in range(rows)
+        ]
+        with CaptureQueriesContext(connection) as queries:
+            verified = verify_volunteer_services(
+                user=staff, services=VolunteerService.objects.filter(pk__in=[s.pk for s in made])
+            )
+        assert verified == rows
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
